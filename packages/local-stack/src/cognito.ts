@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  DescribeUserPoolCommand,
+  ListUserPoolClientsCommand,
+} from '@aws-sdk/client-cognito-identity-provider'
+import { assertPortFree } from './ports.js'
+import { failOnExit, startProcess } from './process.js'
+import { waitUntil } from './wait.js'
+
+export interface CognitoEngine {
+  endpoint: string
+  userPoolId: string
+  clientId: string
+  jwksUrl: string
+  /** The issuer the tokens carry; AWS-shaped so the production verifier accepts them. */
+  issuer: string
+  stop(): Promise<void>
+}
+
+export interface CognitoOptions {
+  port: number
+  dataDir: string
+  region: string
+  /** An AWS-format pool id (`<region>_<id>`), so aws-jwt-verify accepts it. */
+  userPoolId?: string
+  log?: (line: string) => void
+}
+
+export const CLIENT_NAME = 'cruddur-web'
+
+export function localCognitoClient(endpoint: string, region: string): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  })
+}
+
+export function randomPoolId(region: string): string {
+  return `${region}_${randomBytes(6).toString('base64url').replace(/[-_]/g, 'x').slice(0, 9)}`
+}
+
+/**
+ * cognito-local keeps one JSON file per pool under `.cognito/db/` and reads the pool ids from
+ * those file names when it starts; its CreateUserPool makes `local_…` ids, which AWS's JWT
+ * verifier rejects. So we write the pool file ourselves before starting it.
+ */
+async function prepareDataDir(dataDir: string, region: string, userPoolId: string): Promise<void> {
+  const cognitoDir = path.join(dataDir, '.cognito')
+  const dbDir = path.join(cognitoDir, 'db')
+  await mkdir(dbDir, { recursive: true })
+  const config = {
+    UserPoolDefaults: { UsernameAttributes: [] },
+    TokenConfig: { IssuerDomain: `https://cognito-idp.${region}.amazonaws.com` },
+  }
+  await writeFile(path.join(cognitoDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`)
+  const poolFile = path.join(dbDir, `${userPoolId}.json`)
+  if (!existsSync(poolFile)) await writeFile(poolFile, '{}\n')
+}
+
+async function ensureAppClient(client: CognitoIdentityProviderClient, userPoolId: string): Promise<string> {
+  const existing = await client.send(
+    new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }),
+  )
+  const found = existing.UserPoolClients?.find((c) => c.ClientName === CLIENT_NAME)
+  if (found?.ClientId) return found.ClientId
+  const created = await client.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientName: CLIENT_NAME,
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    }),
+  )
+  if (!created.UserPoolClient?.ClientId) throw new Error('cognito-local created a client without an id')
+  return created.UserPoolClient.ClientId
+}
+
+export async function startCognito(options: CognitoOptions): Promise<CognitoEngine> {
+  await assertPortFree('cognito-local', options.port, 'COGNITO_PORT')
+  const userPoolId = options.userPoolId ?? randomPoolId(options.region)
+  await prepareDataDir(options.dataDir, options.region, userPoolId)
+  const require = createRequire(import.meta.url)
+  const entry = path.join(
+    path.dirname(require.resolve('cognito-local/package.json')),
+    'lib',
+    'bin',
+    'start.js',
+  )
+  const proc = startProcess('cognito-local', process.execPath, [entry], {
+    cwd: options.dataDir,
+    env: { ...process.env, PORT: String(options.port), HOST: '127.0.0.1', DEBUG: '' },
+    onLine: options.log,
+  })
+  const endpoint = `http://127.0.0.1:${options.port}`
+  const client = localCognitoClient(endpoint, options.region)
+  const died = failOnExit(proc)
+  let clientId: string
+  try {
+    await Promise.race([
+      died.promise,
+      waitUntil('cognito-local', () => client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId })), {
+        timeoutMs: 60_000,
+      }),
+    ])
+    clientId = await ensureAppClient(client, userPoolId)
+  } catch (error) {
+    await proc.stop('SIGKILL')
+    throw error
+  } finally {
+    died.cancel()
+    client.destroy()
+  }
+  return {
+    endpoint,
+    userPoolId,
+    clientId,
+    jwksUrl: `${endpoint}/${userPoolId}/.well-known/jwks.json`,
+    issuer: `https://cognito-idp.${options.region}.amazonaws.com/${userPoolId}`,
+    stop: () => proc.stop('SIGTERM', 5_000),
+  }
+}

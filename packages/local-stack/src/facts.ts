@@ -1,0 +1,25 @@
+/**
+ * The connection facts of a running stack: the shape of `.local/stack.json` (CONTRACT.md
+ * section 5) and of the CRUDDUR_STACK variable that the test command hands to test files.
+ */
+export interface StackFacts {
+  postgres: { url: string }
+  dynamodb: { endpoint: string; table: string }
+  cognito: { endpoint: string; userPoolId: string; clientId: string; jwksUrl: string }
+  userService: { url: string }
+  messagingService: { url: string }
+  internalToken: string
+  demoPassword: string
+  demoUsers: string[]
+  region: string
+}
+
+export const STACK_ENV = 'CRUDDUR_STACK'
+
+export function parseStackFacts(raw: string): StackFacts {
+  const facts = JSON.parse(raw) as StackFacts
+  for (const key of ['postgres', 'dynamodb', 'cognito'] as const) {
+    if (!facts[key]) throw new Error(`stack facts lack "${key}"`)
+  }
+  return facts
+}

@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import type { StackFacts } from './facts.js'
+import { STACK_ENV } from './facts.js'
+import { failOnExit, type ManagedProcess, startProcess } from './process.js'
+import { type ServiceName, serviceEnv } from './service-env.js'
+import { waitUntil } from './wait.js'
+
+export const SERVICES: ServiceName[] = ['user-service', 'messaging-service']
+
+export const serviceDir = (root: string, service: ServiceName) => path.join(root, 'services', service)
+
+/**
+ * A service may ship `dist/stack-setup.js`: what the local stack must do for it before it
+ * serves (migrations, seed data, tables, Cognito users). It runs with the service's env plus
+ * the stack facts in CRUDDUR_STACK, and must be safe to re-run.
+ */
+export async function runSetupHook(
+  root: string,
+  service: ServiceName,
+  facts: StackFacts,
+  print: (l: string) => void,
+) {
+  const hook = path.join(serviceDir(root, service), 'dist', 'stack-setup.js')
+  if (!existsSync(hook)) {
+    print(`${service}: no setup hook (${path.relative(root, hook)} missing), skipped`)
+    return
+  }
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [hook], {
+      cwd: serviceDir(root, service),
+      env: {
+        ...process.env,
+        ...serviceEnv(service, facts, { logLevel: 'warn' }),
+        [STACK_ENV]: JSON.stringify(facts),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const forward = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim()) print(`${service} setup: ${line}`)
+    }
+    child.stdout.on('data', forward)
+    child.stderr.on('data', forward)
+    child.on('error', reject)
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${service} setup hook failed (exit ${code})`)),
+    )
+  })
+}
+
+/** Starts a built service (`node dist/server.js`) and waits until /ready answers 200. */
+export async function startService(
+  root: string,
+  service: ServiceName,
+  facts: StackFacts,
+  onLine: (line: string) => void,
+  logLevel = 'info',
+): Promise<ManagedProcess> {
+  const entry = path.join(serviceDir(root, service), 'dist', 'server.js')
+  if (!existsSync(entry))
+    throw new Error(`${service} is not built (${entry} missing): run \`pnpm build\` first`)
+  const proc = startProcess(service, process.execPath, ['--enable-source-maps', entry], {
+    cwd: serviceDir(root, service),
+    env: { ...process.env, ...serviceEnv(service, facts, { logLevel }) },
+    onLine,
+  })
+  const url = service === 'user-service' ? facts.userService.url : facts.messagingService.url
+  const died = failOnExit(proc)
+  try {
+    await Promise.race([
+      died.promise,
+      waitUntil(
+        `${service} at ${url}/ready`,
+        async () => {
+          const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) })
+          if (res.status !== 200) throw new Error(`/ready answered ${res.status}`)
+        },
+        { timeoutMs: 60_000 },
+      ),
+    ])
+  } catch (error) {
+    await proc.stop('SIGKILL')
+    throw error
+  } finally {
+    died.cancel()
+  }
+  return proc
+}

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto'
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { type Engines, startEngines } from './engines.js'
+import type { StackFacts } from './facts.js'
+import { freePort } from './ports.js'
+
+export const DEFAULT_TABLE = 'cruddur-messages'
+export const DEMO_PASSWORD = 'Cruddur-Demo-1!'
+export const DEMO_USERS = ['andrewbrown', 'bayko', 'londo']
+
+/**
+ * A throw-away stack for a test run: free ports, an in-memory DynamoDB, a Postgres cluster
+ * without fsync in a temp folder, a fresh Cognito pool. Several runs can coexist.
+ */
+export async function startTestStack(
+  region = 'us-east-1',
+): Promise<{ facts: StackFacts; stop(): Promise<void> }> {
+  const base = await mkdtemp(path.join(os.tmpdir(), 'cruddur-test-'))
+  // The postgres system user (when we run as root) must reach its data dir inside.
+  await chmod(base, 0o755)
+  const [pgPort, ddbPort, cognitoPort] = [await freePort(), await freePort(), await freePort()]
+  let engines: Engines
+  try {
+    engines = await startEngines({
+      region,
+      ports: { postgres: pgPort, dynamodb: ddbPort, cognito: cognitoPort },
+      dirs: { postgres: path.join(base, 'postgres'), cognito: path.join(base, 'cognito') },
+      ephemeral: true,
+    })
+  } catch (error) {
+    await rm(base, { recursive: true, force: true })
+    throw error
+  }
+  const facts: StackFacts = {
+    region,
+    postgres: { url: engines.postgres.url() },
+    dynamodb: { endpoint: engines.dynamodb.endpoint, table: DEFAULT_TABLE },
+    cognito: {
+      endpoint: engines.cognito.endpoint,
+      userPoolId: engines.cognito.userPoolId,
+      clientId: engines.cognito.clientId,
+      jwksUrl: engines.cognito.jwksUrl,
+    },
+    userService: { url: '' },
+    messagingService: { url: '' },
+    internalToken: randomBytes(24).toString('base64url'),
+    demoPassword: DEMO_PASSWORD,
+    demoUsers: DEMO_USERS,
+  }
+  return {
+    facts,
+    async stop() {
+      await engines.stop()
+      await rm(base, { recursive: true, force: true })
+    },
+  }
+}

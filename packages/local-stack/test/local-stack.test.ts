@@ -1,0 +1,78 @@
+import net from 'node:net'
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb'
+import postgres from 'postgres'
+import t from 'tap'
+import { localDynamoClient } from '../src/dynamodb.js'
+import { findJava, JavaMissingError } from '../src/java.js'
+import { assertPortFree, freePort, isPortFree, PortInUseError } from '../src/ports.js'
+import { serviceEnv } from '../src/service-env.js'
+import { createTestDatabase, testStack } from '../src/testing.js'
+import { waitUntil } from '../src/wait.js'
+
+t.test('a port in use is a clear error naming the variable to change', async (t) => {
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => server.close())
+  const port = (server.address() as net.AddressInfo).port
+  t.equal(await isPortFree(port), false)
+  await t.rejects(assertPortFree('PostgreSQL', port, 'POSTGRES_PORT'), PortInUseError)
+  await t.rejects(assertPortFree('PostgreSQL', port, 'POSTGRES_PORT'), { message: /POSTGRES_PORT=<port>/ })
+  t.equal(await isPortFree(await freePort()), true)
+})
+
+t.test('waitUntil gives up with the engine name and the last error', async (t) => {
+  await t.rejects(
+    waitUntil('Imaginary engine', async () => Promise.reject(new Error('ECONNREFUSED')), {
+      timeoutMs: 300,
+      intervalMs: 50,
+    }),
+    { message: /Imaginary engine did not answer .*ECONNREFUSED/ },
+  )
+  let calls = 0
+  await waitUntil(
+    'Flaky',
+    async () => {
+      if (++calls < 3) throw new Error('not yet')
+    },
+    { intervalMs: 10 },
+  )
+  t.equal(calls, 3)
+})
+
+t.test('a missing java says what to install', async (t) => {
+  t.throws(() => findJava({ PATH: '/nonexistent', JAVA_HOME: '/nonexistent' }), JavaMissingError)
+  t.throws(() => findJava({ PATH: '/nonexistent' }), { message: /default-jre-headless.*|DYNAMODB_ENDPOINT/s })
+  t.type(findJava(), 'string', 'this machine has one')
+})
+
+t.test('the test stack hands out engines that really answer', async (t) => {
+  const facts = testStack()
+  const db = await createTestDatabase(facts, 'selftest')
+  t.teardown(() => db.drop())
+  const sql = postgres(db.url, { max: 1 })
+  t.teardown(() => sql.end())
+  const [row] = await sql`select current_database() as name`
+  t.equal(row?.name, db.name, 'each test file gets its own database')
+  const ddb = localDynamoClient(facts.dynamodb.endpoint, facts.region)
+  t.teardown(() => ddb.destroy())
+  t.ok(Array.isArray((await ddb.send(new ListTablesCommand({}))).TableNames))
+  const jwks = await (await fetch(facts.cognito.jwksUrl)).json()
+  t.equal(jwks.keys[0].alg, 'RS256', 'cognito-local serves the JWKS for the pool')
+  t.match(facts.cognito.userPoolId, /^us-east-1_\w+$/, 'pool id in AWS format')
+})
+
+t.test('service env carries exactly the contract variables', async (t) => {
+  const facts = {
+    ...testStack(),
+    userService: { url: 'http://127.0.0.1:4001' },
+    messagingService: { url: 'http://127.0.0.1:4002' },
+  }
+  const user = serviceEnv('user-service', facts)
+  t.equal(user.PORT, '4001')
+  t.match(user.DATABASE_URL, /\/cruddur$/)
+  const messaging = serviceEnv('messaging-service', facts)
+  t.equal(messaging.PORT, '4002')
+  t.equal(messaging.USER_SERVICE_URL, 'http://127.0.0.1:4001')
+  t.equal(messaging.COGNITO_JWKS_URL, facts.cognito.jwksUrl)
+  t.notOk('DATABASE_URL' in messaging, 'messaging-service never sees the user database')
+})

@@ -1,0 +1,23 @@
+import { Type } from 'typebox'
+
+/** Config variables both services read (CONTRACT.md section 4), as @fastify/env schema parts. */
+export const commonConfigProperties = {
+  PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
+  HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  AWS_REGION: Type.String({ default: 'us-east-1', pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$' }),
+  COGNITO_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  COGNITO_USER_POOL_ID: Type.String({ pattern: '^[\\w-]+_[0-9a-zA-Z]+$' }),
+  COGNITO_CLIENT_ID: Type.String({ minLength: 1 }),
+  INTERNAL_TOKEN: Type.String({ minLength: 16 }),
+  FRONTEND_URL: Type.String({ default: 'http://localhost:3000', minLength: 1 }),
+}
+
+/** The part of the environment @fastify/env validates: the one place that reads process.env. */
+export const environment = (overrides?: Record<string, string | undefined>): Record<string, unknown> => ({
+  ...process.env,
+  ...overrides,
+})

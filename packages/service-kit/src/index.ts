@@ -1,0 +1,7 @@
+export * from './config.js'
+export * from './cors.js'
+export * from './error-handler.js'
+export * from './health.js'
+export * from './http-error.js'
+export * from './openapi.js'
+export * from './server.js'

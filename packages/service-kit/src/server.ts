@@ -1,0 +1,73 @@
+import closeWithGrace from 'close-with-grace'
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify'
+import fp from 'fastify-plugin'
+import { environment } from './config.js'
+
+export interface RunServerOptions {
+  name: string
+  app: FastifyPluginAsync
+  /** Milliseconds in-flight requests get after SIGTERM before the process exits anyway. */
+  graceMs?: number
+  fastify?: FastifyServerOptions
+}
+
+/** Header that carries the request id from service to service (and back in responses). */
+export const REQUEST_ID_HEADER = 'x-request-id'
+
+export function serverOptions(name: string): FastifyServerOptions {
+  const level = String(environment().LOG_LEVEL || 'info')
+  return {
+    logger: {
+      level,
+      base: { service: name },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers["x-internal-token"]', 'req.headers.cookie'],
+        censor: '[redacted]',
+      },
+    },
+    requestIdHeader: REQUEST_ID_HEADER,
+    genReqId: () => crypto.randomUUID(),
+    bodyLimit: 64 * 1024,
+    connectionTimeout: 30_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 72_000,
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  }
+}
+
+/**
+ * Owns the logger, timeouts, graceful shutdown and `listen` (STYLE.md): the app plugin itself
+ * never listens, so tests build it and use `inject`.
+ */
+export async function runServer(options: RunServerOptions): Promise<FastifyInstance> {
+  const fastify = Fastify({ ...serverOptions(options.name), ...options.fastify })
+  // Responses finishing after SIGTERM tell the client to hang up; otherwise a keep-alive
+  // socket that turns idle after close() began would hold the process until the grace ends.
+  let closing = false
+  fastify.addHook('preClose', async () => {
+    closing = true
+  })
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id)
+    if (closing) reply.header('connection', 'close')
+  })
+  // fp: the app's decorators (config above all) must be visible here, where we listen.
+  await fastify.register(fp(options.app))
+  const graceMs = Number(environment().FASTIFY_CLOSE_GRACE_DELAY ?? options.graceMs ?? 10_000)
+  closeWithGrace({ delay: Number.isFinite(graceMs) ? graceMs : 10_000 }, async ({ signal, err }) => {
+    if (err) fastify.log.error({ err }, 'closing because of an error')
+    else fastify.log.info({ signal }, 'closing: finishing in-flight requests')
+    await fastify.close()
+  })
+  try {
+    const config = (fastify as unknown as { config: { PORT: number; HOST: string } }).config
+    await fastify.listen({ port: config.PORT, host: config.HOST })
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'EADDRINUSE') fastify.log.fatal(`port already in use: ${(err as Error).message}`)
+    else fastify.log.fatal({ err }, 'could not start')
+    process.exit(1)
+  }
+  return fastify
+}

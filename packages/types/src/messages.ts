@@ -1,0 +1,67 @@
+import { type Static, Type } from 'typebox'
+import { Handle, Timestamp, Uuid } from './common.js'
+
+/** One entry of `GET /api/message_groups`: a conversation, the *other* person and the last message. */
+export const MessageGroupItem = Type.Object(
+  {
+    uuid: Uuid,
+    display_name: Type.String(),
+    handle: Handle,
+    message: Type.String(),
+    created_at: Timestamp,
+  },
+  { additionalProperties: false },
+)
+export type MessageGroupItem = Static<typeof MessageGroupItem>
+export const MessageGroupList = Type.Array(MessageGroupItem)
+export type MessageGroupList = Static<typeof MessageGroupList>
+
+/** One entry of `GET /api/messages/:message_group_uuid`: a message and its sender. */
+export const MessageItem = Type.Object(
+  {
+    uuid: Uuid,
+    display_name: Type.String(),
+    handle: Handle,
+    message: Type.String(),
+    created_at: Timestamp,
+  },
+  { additionalProperties: false },
+)
+export type MessageItem = Static<typeof MessageItem>
+export const MessageList = Type.Array(MessageItem)
+export type MessageList = Static<typeof MessageList>
+
+export const MessageGroupParams = Type.Object({ message_group_uuid: Uuid }, { additionalProperties: false })
+export type MessageGroupParams = Static<typeof MessageGroupParams>
+
+/**
+ * `POST /api/messages`. Blank/too-long messages and a missing target are 422s decided by the
+ * handler (so they get their own codes); only structural problems fail the schema (400).
+ */
+export const CreateMessageBody = Type.Object(
+  {
+    message: Type.String({ maxLength: 65536 }),
+    message_group_uuid: Type.Optional(Uuid),
+    handle: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+)
+export type CreateMessageBody = Static<typeof CreateMessageBody>
+
+export const CreateMessageResponse = Type.Object(
+  {
+    message_group_uuid: Uuid,
+    uuid: Uuid,
+    display_name: Type.String(),
+    handle: Handle,
+    message: Type.String(),
+    created_at: Timestamp,
+  },
+  { additionalProperties: false },
+)
+export type CreateMessageResponse = Static<typeof CreateMessageResponse>
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+})
+export type IdempotencyHeaders = Static<typeof IdempotencyHeaders>

@@ -1,0 +1,41 @@
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    dynamo: { client: DynamoDBClient; doc: DynamoDBDocumentClient; table: string }
+  }
+}
+
+/**
+ * One DynamoDB client per process. DYNAMODB_ENDPOINT unset means real AWS (credentials from
+ * the usual provider chain). Short timeouts so an engine outage becomes a quick 503.
+ */
+export default fp(
+  async (fastify: FastifyInstance) => {
+    const { DYNAMODB_ENDPOINT, AWS_REGION, DDB_MESSAGE_TABLE } = fastify.config
+    const client = new DynamoDBClient({
+      region: AWS_REGION,
+      // A local engine ignores credentials but the SDK insists on some; real AWS uses the chain.
+      ...(DYNAMODB_ENDPOINT
+        ? { endpoint: DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+        : {}),
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+    })
+    const doc = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    })
+    fastify.decorate('dynamo', { client, doc, table: DDB_MESSAGE_TABLE })
+    fastify.readinessChecks.push({
+      name: 'dynamodb',
+      check: () => client.send(new ListTablesCommand({ Limit: 1 })),
+    })
+    fastify.addHook('onClose', async () => {
+      client.destroy()
+    })
+  },
+  { name: 'dynamodb', dependencies: ['config', 'health'] },
+)

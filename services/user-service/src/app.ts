@@ -1,0 +1,23 @@
+import { corsPlugin, errorHandlerPlugin, healthPlugin, openApiPlugin } from '@cruddur/service-kit'
+import type { FastifyInstance } from 'fastify'
+import configPlugin from './plugins/config.js'
+import postgresPlugin from './plugins/postgres.js'
+
+export interface AppOptions {
+  /** Environment overrides (tests); everything else comes from process.env. */
+  env?: Record<string, string | undefined>
+}
+
+/** The user-service as a plugin: it never listens (server.ts does), so tests `inject` into it. */
+export default async function app(fastify: FastifyInstance, opts: AppOptions = {}) {
+  await fastify.register(configPlugin, { env: opts.env })
+  await fastify.register(errorHandlerPlugin)
+  await fastify.register(openApiPlugin, {
+    title: 'Cruddur user-service',
+    description: 'The user directory (PostgreSQL), kept in step with the Cognito user pool.',
+    version: '0.1.0',
+  })
+  await fastify.register(corsPlugin, { frontendUrl: fastify.config.FRONTEND_URL })
+  await fastify.register(healthPlugin)
+  await fastify.register(postgresPlugin)
+}

@@ -1,0 +1,16 @@
+import { commonConfigProperties } from '@cruddur/service-kit'
+import { type Static, Type } from 'typebox'
+
+/** user-service configuration (CONTRACT.md section 4), validated at start by @fastify/env. */
+export const ConfigSchema = Type.Object({
+  ...commonConfigProperties,
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4001 }),
+  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
+})
+export type Config = Static<typeof ConfigSchema>
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+  }
+}

@@ -1,0 +1,64 @@
+import t from 'tap'
+import { build } from './helper.js'
+
+t.test('GET /health answers 200 without touching the database', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ method: 'GET', url: '/health' })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { status: 'ok' })
+})
+
+t.test('GET /ready checks PostgreSQL for real', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ method: 'GET', url: '/ready' })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { status: 'ready', checks: { postgres: 'ok' } })
+})
+
+t.test('GET /ready answers 503 (not a hang, not a 500) when PostgreSQL does not answer', async (t) => {
+  // A port nothing listens on: connection refused, like a stopped database.
+  const app = await build(t, { DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:9/nothing' })
+  const started = Date.now()
+  const res = await app.inject({ method: 'GET', url: '/ready' })
+  t.equal(res.statusCode, 503)
+  t.match(res.json(), { statusCode: 503, errors: ['dependency_unavailable'], message: /postgres/ })
+  t.ok(Date.now() - started < 5_000, 'answers within the readiness timeout')
+})
+
+t.test('unknown routes answer the error shape', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ method: 'GET', url: '/nope' })
+  t.equal(res.statusCode, 404)
+  t.same(res.json().errors, ['not_found'])
+})
+
+t.test('the OpenAPI description lists the routes', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ method: 'GET', url: '/docs/json' })
+  t.equal(res.statusCode, 200)
+  const paths = Object.keys(res.json().paths)
+  t.ok(paths.includes('/health') && paths.includes('/ready'), `paths: ${paths.join(', ')}`)
+})
+
+t.test('a missing or bad config value stops the app with a message naming it', async (t) => {
+  const { default: Fastify } = await import('fastify')
+  const { default: app } = await import('../src/app.js')
+  for (const [name, value] of [
+    ['DATABASE_URL', 'mysql://nope'],
+    ['INTERNAL_TOKEN', 'short'],
+    ['PORT', 'eighty'],
+  ] as const) {
+    const fastify = Fastify({ logger: false })
+    const env = {
+      ...process.env,
+      DATABASE_URL: 'postgres://x@127.0.0.1/x',
+      INTERNAL_TOKEN: 'x'.repeat(32),
+      COGNITO_USER_POOL_ID: 'us-east-1_abc',
+      COGNITO_CLIENT_ID: 'c',
+      PORT: '1',
+      [name]: value,
+    }
+    await t.rejects(fastify.register(app, { env }).ready(), new RegExp(name), `${name}=${value} is refused`)
+    await fastify.close().catch(() => {})
+  }
+})

@@ -148,6 +148,10 @@ async function cmdToken(args: string[]) {
   }
 }
 
+// The AWS SDK's Node 20 end-of-support notice would otherwise repeat for every engine client and
+// local service this tool starts (README: Node 22/24 are what users run).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+
 const [command, ...rest] = process.argv.slice(2)
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   start: cmdStart,

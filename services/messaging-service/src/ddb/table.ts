@@ -1,0 +1,106 @@
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  waitUntilTableNotExists,
+} from '@aws-sdk/client-dynamodb'
+import { GSI_BY_USER } from './keys.js'
+
+export type Billing = { mode: 'on-demand' } | { mode: 'provisioned'; read: number; write: number }
+
+/** The table and its one index: messages and member entries by conversation, entries by user activity. */
+export function tableDefinition(
+  table: string,
+  billing: Billing = { mode: 'on-demand' },
+): CreateTableCommandInput {
+  const throughput =
+    billing.mode === 'provisioned'
+      ? { ReadCapacityUnits: billing.read, WriteCapacityUnits: billing.write }
+      : undefined
+  return {
+    TableName: table,
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+      { AttributeName: 'gsi1pk', AttributeType: 'S' },
+      { AttributeName: 'gsi1sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: GSI_BY_USER,
+        KeySchema: [
+          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+        // Only what pattern B answers with: keeps each index entry small (cheaper index writes).
+        Projection: {
+          ProjectionType: 'INCLUDE',
+          NonKeyAttributes: ['conversation_uuid', 'user_uuid', 'other_uuid', 'last_message', 'last_at'],
+        },
+        ...(throughput ? { ProvisionedThroughput: throughput } : {}),
+      },
+    ],
+    ...(throughput
+      ? { BillingMode: 'PROVISIONED', ProvisionedThroughput: throughput }
+      : { BillingMode: 'PAY_PER_REQUEST' }),
+  }
+}
+
+export interface SchemaLoadResult {
+  created: boolean
+  ttlEnabled: boolean
+  status: string
+}
+
+/** Creates the table if missing, waits until ACTIVE, enables TTL on `expires_at`. Safe to re-run. */
+export async function ensureTable(
+  client: DynamoDBClient,
+  table: string,
+  billing: Billing = { mode: 'on-demand' },
+): Promise<SchemaLoadResult> {
+  let created = false
+  try {
+    await client.send(new CreateTableCommand(tableDefinition(table, billing)))
+    created = true
+  } catch (err) {
+    if (!(err instanceof ResourceInUseException)) throw err
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 120, minDelay: 1, maxDelay: 2 }, { TableName: table })
+  let ttlEnabled = false
+  const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: table }))
+  const ttlStatus = ttl.TimeToLiveDescription?.TimeToLiveStatus
+  if (ttlStatus !== 'ENABLED' && ttlStatus !== 'ENABLING') {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: table,
+        TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+      }),
+    )
+    ttlEnabled = true
+  }
+  const described = await client.send(new DescribeTableCommand({ TableName: table }))
+  return { created, ttlEnabled, status: described.Table?.TableStatus ?? 'UNKNOWN' }
+}
+
+/** Deletes the table if it exists; answers whether it did. */
+export async function dropTable(client: DynamoDBClient, table: string): Promise<boolean> {
+  try {
+    await client.send(new DeleteTableCommand({ TableName: table }))
+  } catch (err) {
+    if (err instanceof ResourceNotFoundException) return false
+    throw err
+  }
+  await waitUntilTableNotExists({ client, maxWaitTime: 120, minDelay: 1, maxDelay: 2 }, { TableName: table })
+  return true
+}

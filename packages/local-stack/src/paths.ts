@@ -13,5 +13,13 @@ export function repoRoot(from = path.dirname(fileURLToPath(import.meta.url))): s
   return dir
 }
 
-export const localDir = (root = repoRoot()) => path.join(root, '.local')
+/**
+ * Where `pnpm start` keeps its data: `.local/` in the checkout, unless CRUDDUR_LOCAL_DIR names
+ * another folder (the bench's start-up scenario uses a temp folder so it never wipes a
+ * developer's data or a running stack's).
+ */
+export const localDir = (root = repoRoot()) => {
+  const override = process.env.CRUDDUR_LOCAL_DIR
+  return override ? path.resolve(override) : path.join(root, '.local')
+}
 export const stackJsonPath = (root = repoRoot()) => path.join(localDir(root), 'stack.json')

@@ -76,3 +76,11 @@ t.test('service env carries exactly the contract variables', async (t) => {
   t.equal(messaging.COGNITO_JWKS_URL, facts.cognito.jwksUrl)
   t.notOk('DATABASE_URL' in messaging, 'messaging-service never sees the user database')
 })
+
+t.test('the test runner adds up every package tap summary, even split across chunks', async (t) => {
+  const { tapTally } = await import('../src/tap-tally.js')
+  const tally = tapTally()
+  tally.feed(Buffer.from('pkg-a:test: # { total: 16, pass: 16 }\npkg-b:test: # { total: 12, pa'))
+  tally.feed(Buffer.from('ss: 9, fail: 2, skip: 1 }\nnoise # { nothing }\n'))
+  t.same(tally.totals, { pass: 25, fail: 2, skip: 1, runs: 2 })
+})

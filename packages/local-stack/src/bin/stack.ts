@@ -13,6 +13,7 @@ import { parseStackFacts, STACK_ENV, type StackFacts } from '../facts.js'
 import { repoRoot, stackJsonPath } from '../paths.js'
 import { type ServiceName, serviceEnv } from '../service-env.js'
 import { banner, startSystem } from '../system.js'
+import { tapTally } from '../tap-tally.js'
 import { startTestStack } from '../test-stack.js'
 
 const HELP = `cruddur-stack — the embedded local stack (PostgreSQL, DynamoDB Local, cognito-local)
@@ -48,10 +49,22 @@ function afterDashes(args: string[]): string[] {
   return command
 }
 
-function runChild(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function runChild(
+  command: string[],
+  env: NodeJS.ProcessEnv,
+  tally?: ReturnType<typeof tapTally>,
+): Promise<number> {
   return new Promise((resolve) => {
     const [bin, ...rest] = command as [string, ...string[]]
-    const child = spawn(bin, rest, { stdio: 'inherit', env, shell: false })
+    const child = spawn(bin, rest, {
+      stdio: ['inherit', tally ? 'pipe' : 'inherit', 'inherit'],
+      env,
+      shell: false,
+    })
+    child.stdout?.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk)
+      tally?.feed(chunk)
+    })
     child.on('error', (error) => {
       process.stderr.write(`cruddur-stack: could not run ${bin}: ${error.message}\n`)
       resolve(127)
@@ -115,8 +128,14 @@ async function cmdRun(args: string[]) {
     [STACK_ENV]: JSON.stringify(stack.facts),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   }
-  const code = await runChild(command, env)
+  const tally = tapTally()
+  const code = await runChild(command, env, tally)
   await stop()
+  const { pass, fail, skip, runs } = tally.totals
+  if (runs > 0) {
+    // One closing line for the whole run, in the plain form CI readers understand.
+    process.stdout.write(`\ntests: ${pass} passed, ${fail} failed${skip ? `, ${skip} skipped` : ''}\n`)
+  }
   process.exit(code)
 }
 

@@ -10,8 +10,7 @@ import {
   ListUserPoolClientsCommand,
 } from '@aws-sdk/client-cognito-identity-provider'
 import { assertPortFree } from './ports.js'
-import { failOnExit, startProcess } from './process.js'
-import { waitUntil } from './wait.js'
+import { awaitReady, startProcess } from './process.js'
 
 export interface CognitoEngine {
   endpoint: string
@@ -100,21 +99,16 @@ export async function startCognito(options: CognitoOptions): Promise<CognitoEngi
   })
   const endpoint = `http://127.0.0.1:${options.port}`
   const client = localCognitoClient(endpoint, options.region)
-  const died = failOnExit(proc)
   let clientId: string
   try {
-    await Promise.race([
-      died.promise,
-      waitUntil('cognito-local', () => client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId })), {
-        timeoutMs: 60_000,
-      }),
-    ])
-    clientId = await ensureAppClient(client, userPoolId)
-  } catch (error) {
-    await proc.stop('SIGKILL')
-    throw error
+    await awaitReady(proc, 'cognito-local', () =>
+      client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId })),
+    )
+    clientId = await ensureAppClient(client, userPoolId).catch(async (error: unknown) => {
+      await proc.stop('SIGKILL')
+      throw error
+    })
   } finally {
-    died.cancel()
     client.destroy()
   }
   return {

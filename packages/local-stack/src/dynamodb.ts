@@ -5,8 +5,7 @@ import path from 'node:path'
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
 import { findJava } from './java.js'
 import { assertPortFree } from './ports.js'
-import { failOnExit, startProcess } from './process.js'
-import { waitUntil } from './wait.js'
+import { awaitReady, startProcess } from './process.js'
 
 export interface DynamoEngine {
   endpoint: string
@@ -72,19 +71,9 @@ export async function startDynamo(options: DynamoOptions): Promise<DynamoEngine>
   )
   const endpoint = `http://127.0.0.1:${options.port}`
   const client = localDynamoClient(endpoint)
-  const died = failOnExit(proc)
   try {
-    await Promise.race([
-      died.promise,
-      waitUntil('DynamoDB Local', () => client.send(new ListTablesCommand({ Limit: 1 })), {
-        timeoutMs: 60_000,
-      }),
-    ])
-  } catch (error) {
-    await proc.stop('SIGKILL')
-    throw error
+    await awaitReady(proc, 'DynamoDB Local', () => client.send(new ListTablesCommand({ Limit: 1 })))
   } finally {
-    died.cancel()
     client.destroy()
   }
   return {

@@ -1,5 +1,6 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { waitUntil } from './wait.js'
 
 export interface ManagedProcess {
   name: string
@@ -71,4 +72,25 @@ export function failOnExit(proc: ManagedProcess): { promise: Promise<never>; can
   })
   promise.catch(() => {})
   return { promise, cancel: () => proc.child.off('exit', onExit) }
+}
+
+/**
+ * Waits until `probe` answers while the process lives. If it dies first or never answers, it
+ * is killed before the error is passed on, so a failed start never leaves it behind.
+ */
+export async function awaitReady(
+  proc: ManagedProcess,
+  what: string,
+  probe: () => Promise<unknown>,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const died = failOnExit(proc)
+  try {
+    await Promise.race([died.promise, waitUntil(what, probe, { timeoutMs })])
+  } catch (error) {
+    await proc.stop('SIGKILL')
+    throw error
+  } finally {
+    died.cancel()
+  }
 }

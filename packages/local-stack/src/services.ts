@@ -3,9 +3,8 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { StackFacts } from './facts.js'
 import { STACK_ENV } from './facts.js'
-import { failOnExit, type ManagedProcess, startProcess } from './process.js'
+import { awaitReady, type ManagedProcess, startProcess } from './process.js'
 import { type ServiceName, serviceEnv } from './service-env.js'
-import { waitUntil } from './wait.js'
 
 export const SERVICES: ServiceName[] = ['user-service', 'messaging-service']
 
@@ -67,24 +66,9 @@ export async function startService(
     onLine,
   })
   const url = service === 'user-service' ? facts.userService.url : facts.messagingService.url
-  const died = failOnExit(proc)
-  try {
-    await Promise.race([
-      died.promise,
-      waitUntil(
-        `${service} at ${url}/ready`,
-        async () => {
-          const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) })
-          if (res.status !== 200) throw new Error(`/ready answered ${res.status}`)
-        },
-        { timeoutMs: 60_000 },
-      ),
-    ])
-  } catch (error) {
-    await proc.stop('SIGKILL')
-    throw error
-  } finally {
-    died.cancel()
-  }
+  await awaitReady(proc, `${service} at ${url}/ready`, async () => {
+    const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) })
+    if (res.status !== 200) throw new Error(`/ready answered ${res.status}`)
+  })
   return proc
 }

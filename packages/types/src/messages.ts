@@ -1,32 +1,28 @@
 import { type Static, Type } from 'typebox'
 import { Handle, Timestamp, Uuid } from './common.js'
 
-/** One entry of `GET /api/message_groups`: a conversation, the *other* person and the last message. */
+/**
+ * The web client renders conversations and messages with one shape: an id, a person and a
+ * message with its time. Which id and which person differ, as the two schemas below say.
+ */
+const personAndMessage = {
+  display_name: Type.String(),
+  handle: Handle,
+  message: Type.String(),
+  created_at: Timestamp,
+}
+
+/** One entry of `GET /api/message_groups`: a conversation (uuid), the *other* person and the last message. */
 export const MessageGroupItem = Type.Object(
-  {
-    uuid: Uuid,
-    display_name: Type.String(),
-    handle: Handle,
-    message: Type.String(),
-    created_at: Timestamp,
-  },
+  { uuid: Uuid, ...personAndMessage },
   { additionalProperties: false },
 )
 export type MessageGroupItem = Static<typeof MessageGroupItem>
 export const MessageGroupList = Type.Array(MessageGroupItem)
 export type MessageGroupList = Static<typeof MessageGroupList>
 
-/** One entry of `GET /api/messages/:message_group_uuid`: a message and its sender. */
-export const MessageItem = Type.Object(
-  {
-    uuid: Uuid,
-    display_name: Type.String(),
-    handle: Handle,
-    message: Type.String(),
-    created_at: Timestamp,
-  },
-  { additionalProperties: false },
-)
+/** One entry of `GET /api/messages/:message_group_uuid`: a message (uuid) and its sender. */
+export const MessageItem = Type.Object({ uuid: Uuid, ...personAndMessage }, { additionalProperties: false })
 export type MessageItem = Static<typeof MessageItem>
 export const MessageList = Type.Array(MessageItem)
 export type MessageList = Static<typeof MessageList>
@@ -49,14 +45,7 @@ export const CreateMessageBody = Type.Object(
 export type CreateMessageBody = Static<typeof CreateMessageBody>
 
 export const CreateMessageResponse = Type.Object(
-  {
-    message_group_uuid: Uuid,
-    uuid: Uuid,
-    display_name: Type.String(),
-    handle: Handle,
-    message: Type.String(),
-    created_at: Timestamp,
-  },
+  { message_group_uuid: Uuid, uuid: Uuid, ...personAndMessage },
   { additionalProperties: false },
 )
 export type CreateMessageResponse = Static<typeof CreateMessageResponse>

@@ -1,0 +1,300 @@
+/**
+ * The system under test: its own engines (Postgres, DynamoDB Local *on disk*, cognito-local) in
+ * a temp folder on free ports, and both services started as real processes (`node
+ * dist/server.js`) with the local stack's service environment. Unlike the other packages'
+ * tests it ignores CRUDDUR_STACK: it kills and restarts engines, which a shared stack must not
+ * see. Every process it starts is stopped in teardown.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs'
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  type CognitoEngine,
+  DEFAULT_TABLE,
+  DEMO_PASSWORD,
+  DEMO_USERS,
+  type DynamoEngine,
+  freePort,
+  isPortFree,
+  type PostgresEngine,
+  repoRoot,
+  runSetupHook,
+  type ServiceName,
+  type StackFacts,
+  serviceEnv,
+  startCognito,
+  startDynamo,
+  startPostgres,
+  waitUntil,
+} from '@cruddur/local-stack'
+import { startProxy, type TcpProxy } from './proxy.js'
+
+export type { ServiceName } from '@cruddur/local-stack'
+
+export interface ServiceProcess {
+  name: ServiceName
+  child: ChildProcess
+  /** Resolves with the exit code (null when killed by a signal) once the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+export interface System {
+  facts: StackFacts
+  root: string
+  /** Every stdout/stderr line each service printed, in order (its structured log). */
+  logs: Record<ServiceName, string[]>
+  /** Lines of the setup hooks and engines, for diagnostics and the secret scan. */
+  otherLogs: string[]
+  services: Partial<Record<ServiceName, ServiceProcess>>
+  /** messaging-service reaches DynamoDB through this proxy (hold() = a stalled DynamoDB). */
+  dynamoProxy: TcpProxy
+  dynamo: DynamoEngine
+  postgres: PostgresEngine
+  cognito: CognitoEngine
+  startService(name: ServiceName): Promise<ServiceProcess>
+  /** Sends `signal` and waits for the exit (SIGKILL after `graceMs`). */
+  stopService(name: ServiceName, signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>
+  killDynamo(): Promise<void>
+  restartDynamo(): Promise<void>
+  stopPostgres(): Promise<void>
+  restartPostgres(): Promise<void>
+  stop(): Promise<void>
+}
+
+// The SDK's Node 20 end-of-support notice would repeat in every file's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+
+const SERVICE_ORDER: ServiceName[] = ['user-service', 'messaging-service']
+
+async function waitForPortFree(port: number, timeoutMs = 15_000) {
+  await waitUntil(
+    `port ${port} to be released`,
+    async () => {
+      if (!(await isPortFree(port))) throw new Error('still in use')
+    },
+    { timeoutMs, intervalMs: 100 },
+  )
+}
+
+export interface SystemOptions {
+  /** false: engines (and the DynamoDB proxy) only, no setup hooks and no services. */
+  services?: boolean
+}
+
+export async function startSystem(name: string, options: SystemOptions = {}): Promise<System> {
+  const withServices = options.services ?? true
+  const root = repoRoot()
+  for (const service of withServices ? SERVICE_ORDER : []) {
+    const entry = path.join(root, 'services', service, 'dist', 'server.js')
+    if (!existsSync(entry)) throw new Error(`${service} is not built (${entry}): run \`pnpm build\` first`)
+  }
+  const region = 'us-east-1'
+  const base = await mkdtemp(path.join(os.tmpdir(), `cruddur-system-${name}-`))
+  // The postgres system user (when we run as root) must reach its data dir inside.
+  await chmod(base, 0o755)
+  const logDir = path.join(base, 'logs')
+  mkdirSync(logDir, { recursive: true })
+  const otherLogs: string[] = []
+  const note = (line: string) => {
+    otherLogs.push(line)
+    appendFileSync(path.join(logDir, 'stack.log'), `${line}\n`)
+  }
+  const ports = {
+    postgres: await freePort(),
+    dynamodb: await freePort(),
+    cognito: await freePort(),
+    userService: await freePort(),
+    messagingService: await freePort(),
+  }
+  const dirs = {
+    postgres: path.join(base, 'postgres'),
+    dynamodb: path.join(base, 'dynamodb'),
+    cognito: path.join(base, 'cognito'),
+  }
+  const cleanups: Array<() => Promise<unknown>> = []
+  const cleanup = async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => {})
+  }
+  try {
+    // Not ephemeral: the Postgres fault restarts the cluster, which must keep its data.
+    const postgresStart = startPostgres({ port: ports.postgres, dataDir: dirs.postgres, ephemeral: false })
+    const dynamoStart = startDynamo({ port: ports.dynamodb, dataDir: dirs.dynamodb })
+    const cognitoStart = startCognito({ port: ports.cognito, dataDir: dirs.cognito, region })
+    const started = await Promise.allSettled([postgresStart, dynamoStart, cognitoStart])
+    for (const r of started) if (r.status === 'fulfilled') cleanups.push(() => r.value.stop())
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) throw failed.reason
+    let postgres = (started[0] as PromiseFulfilledResult<PostgresEngine>).value
+    let dynamo = (started[1] as PromiseFulfilledResult<DynamoEngine>).value
+    const cognito = (started[2] as PromiseFulfilledResult<CognitoEngine>).value
+    const dynamoProxy = await startProxy(ports.dynamodb)
+    cleanups.push(() => dynamoProxy.close())
+
+    const facts: StackFacts = {
+      region,
+      postgres: { url: postgres.url() },
+      dynamodb: { endpoint: dynamoProxy.endpoint, table: DEFAULT_TABLE },
+      cognito: {
+        endpoint: cognito.endpoint,
+        userPoolId: cognito.userPoolId,
+        clientId: cognito.clientId,
+        jwksUrl: cognito.jwksUrl,
+      },
+      userService: { url: `http://127.0.0.1:${ports.userService}` },
+      messagingService: { url: `http://127.0.0.1:${ports.messagingService}` },
+      internalToken: randomBytes(24).toString('base64url'),
+      demoPassword: DEMO_PASSWORD,
+      demoUsers: DEMO_USERS,
+    }
+    const logs: Record<ServiceName, string[]> = { 'user-service': [], 'messaging-service': [] }
+    const services: Partial<Record<ServiceName, ServiceProcess>> = {}
+
+    const startService = async (service: ServiceName): Promise<ServiceProcess> => {
+      const port = service === 'user-service' ? ports.userService : ports.messagingService
+      await waitForPortFree(port)
+      const child = spawn(process.execPath, [path.join(root, 'services', service, 'dist', 'server.js')], {
+        cwd: path.join(root, 'services', service),
+        env: {
+          ...process.env,
+          ...serviceEnv(service, facts, { logLevel: 'info' }),
+          // The SDK's Node 20 end-of-support notice is not a log line of ours.
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      const file = path.join(logDir, `${service}.log`)
+      let partial = ''
+      const collect = (chunk: Buffer) => {
+        const text = partial + chunk.toString('utf8')
+        const lines = text.split('\n')
+        partial = lines.pop() ?? ''
+        for (const line of lines) {
+          if (!line.trim()) continue
+          logs[service].push(line)
+          appendFileSync(file, `${line}\n`)
+        }
+      }
+      child.stdout?.on('data', collect)
+      child.stderr?.on('data', collect)
+      const exited = once(child, 'exit').then(([code, signal]) => {
+        if (partial.trim()) logs[service].push(partial)
+        return { code: code as number | null, signal: signal as NodeJS.Signals | null }
+      })
+      const proc: ServiceProcess = { name: service, child, exited }
+      services[service] = proc
+      const url = service === 'user-service' ? facts.userService.url : facts.messagingService.url
+      let dead = false
+      void exited.then(() => {
+        dead = true
+      })
+      await waitUntil(
+        `${service} at ${url}/ready`,
+        async () => {
+          if (dead) return
+          const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) })
+          if (res.status !== 200) throw new Error(`/ready answered ${res.status}`)
+        },
+        { timeoutMs: 60_000 },
+      )
+      if (dead) throw new Error(`${service} exited during start-up:\n${logs[service].slice(-20).join('\n')}`)
+      return proc
+    }
+
+    const stopService = async (
+      service: ServiceName,
+      signal: NodeJS.Signals = 'SIGTERM',
+      graceMs = 15_000,
+    ) => {
+      const proc = services[service]
+      if (!proc) return null
+      if (proc.child.exitCode === null && proc.child.signalCode === null) {
+        proc.child.kill(signal)
+        const timer = setTimeout(() => proc.child.kill('SIGKILL'), graceMs)
+        try {
+          await proc.exited
+        } finally {
+          clearTimeout(timer)
+        }
+      }
+      delete services[service]
+      return (await proc.exited).code
+    }
+    cleanups.push(async () => {
+      for (const service of [...SERVICE_ORDER].reverse()) await stopService(service, 'SIGTERM', 5_000)
+    })
+
+    let stopped = false
+    const system: System = {
+      facts,
+      root,
+      logs,
+      otherLogs,
+      services,
+      dynamoProxy,
+      get dynamo() {
+        return dynamo
+      },
+      get postgres() {
+        return postgres
+      },
+      cognito,
+      startService,
+      stopService,
+      async killDynamo() {
+        dynamo.kill()
+        await waitForPortFree(ports.dynamodb)
+      },
+      async restartDynamo() {
+        await waitForPortFree(ports.dynamodb)
+        dynamo = await startDynamo({ port: ports.dynamodb, dataDir: dirs.dynamodb })
+      },
+      async stopPostgres() {
+        await postgres.stop()
+        await waitForPortFree(ports.postgres)
+      },
+      async restartPostgres() {
+        await waitForPortFree(ports.postgres)
+        postgres = await startPostgres({ port: ports.postgres, dataDir: dirs.postgres, ephemeral: false })
+      },
+      async stop() {
+        if (stopped) return
+        stopped = true
+        // The engines may have been swapped by restarts: stop the current ones.
+        cleanups.length = 0
+        for (const service of [...SERVICE_ORDER].reverse()) await stopService(service, 'SIGTERM', 5_000)
+        await dynamoProxy.close().catch(() => {})
+        await Promise.allSettled([cognito.stop(), dynamo.stop(), postgres.stop()])
+        await rm(base, { recursive: true, force: true })
+        if (postgres.dataDir !== dirs.postgres) await rm(postgres.dataDir, { recursive: true, force: true })
+      },
+    }
+
+    for (const service of withServices ? SERVICE_ORDER : []) {
+      await runSetupHook(root, service, facts, note)
+      await startService(service)
+    }
+    return system
+  } catch (error) {
+    await cleanup()
+    await rm(base, { recursive: true, force: true })
+    const message = error instanceof Error ? error.message : String(error)
+    throw new Error(`the system did not start: ${message}\n${otherLogs.slice(-30).join('\n')}`, {
+      cause: error,
+    })
+  }
+}
+
+/** Polls until `probe` returns true (or throws on timeout); returns the milliseconds it took. */
+export async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000) {
+  const t0 = Date.now()
+  while (Date.now() - t0 < timeoutMs) {
+    if (await probe().catch(() => false)) return Date.now() - t0
+    await sleep(100)
+  }
+  throw new Error(`${what}: not within ${timeoutMs} ms`)
+}

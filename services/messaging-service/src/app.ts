@@ -1,7 +1,11 @@
 import { corsPlugin, errorHandlerPlugin, healthPlugin, openApiPlugin } from '@cruddur/service-kit'
 import type { FastifyInstance } from 'fastify'
+import authPlugin from './plugins/auth.js'
 import configPlugin from './plugins/config.js'
+import conversationsPlugin from './plugins/conversations.js'
 import dynamodbPlugin from './plugins/dynamodb.js'
+import userServicePlugin from './plugins/user-service.js'
+import messagesRoutes from './routes/messages.js'
 
 export interface AppOptions {
   /** Environment overrides (tests); everything else comes from process.env. */
@@ -20,4 +24,8 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions = {
   await fastify.register(corsPlugin, { frontendUrl: fastify.config.FRONTEND_URL })
   await fastify.register(healthPlugin)
   await fastify.register(dynamodbPlugin)
+  await fastify.register(conversationsPlugin)
+  await fastify.register(userServicePlugin)
+  await fastify.register(authPlugin)
+  await fastify.register(messagesRoutes, { prefix: '/api' })
 }

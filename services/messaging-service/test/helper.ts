@@ -1,8 +1,25 @@
-import { testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider'
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { createTestDatabase, type StackFacts, testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
 import { serverOptions } from '@cruddur/service-kit'
+import type { InternalUser } from '@cruddur/types'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import app from '../src/app.js'
+import { dropTable, ensureTable } from '../src/ddb/table.js'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const userServiceDir = path.resolve(here, '../../user-service')
 
 /** The env a test app runs with: the test stack's engines and a table name of its own. */
 export function testEnv(overrides: Record<string, string> = {}) {
@@ -38,4 +55,181 @@ export async function build(t: Test, overrides: Record<string, string> = {}): Pr
   await fastify.ready()
   t.teardown(() => fastify.close())
   return fastify
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+export interface UserServiceInstance {
+  url: string
+  process: ChildProcess
+  stop(): Promise<void>
+}
+
+/**
+ * A real user-service for this test file: its own migrated database, `node dist/server.js` on a
+ * free port, stopped (and the database dropped) after the test.
+ */
+export async function startUserService(
+  t: Test,
+  facts: StackFacts = testStack(),
+): Promise<UserServiceInstance> {
+  const db = await createTestDatabase(facts, 'msgusers')
+  t.teardown(() => db.drop())
+  const port = await freePort()
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: db.url,
+    AWS_REGION: facts.region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1',
+    COGNITO_ENDPOINT: facts.cognito.endpoint,
+    COGNITO_USER_POOL_ID: facts.cognito.userPoolId,
+    COGNITO_CLIENT_ID: facts.cognito.clientId,
+    INTERNAL_TOKEN: facts.internalToken,
+    FRONTEND_URL: 'http://localhost:3000',
+  }
+  await promisify(execFile)(process.execPath, ['dist/cli/index.js', 'db:migrate'], {
+    cwd: userServiceDir,
+    env,
+  })
+  const child = spawn(process.execPath, ['dist/server.js'], { cwd: userServiceDir, env, stdio: 'ignore' })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM')
+      await exited
+    }
+  }
+  t.teardown(stop)
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1_000) })
+      if (res.status === 200) break
+    } catch {}
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error('user-service did not become ready')
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return { url, process: child, stop }
+}
+
+export interface TestUser {
+  handle: string
+  sub: string
+  accessToken: string
+  idToken: string
+  /** As the user directory knows them (undefined when not registered). */
+  user?: InternalUser
+}
+
+const decodePayload = (jwt: string) =>
+  JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>
+
+/**
+ * A user in the shared cognito-local pool with a unique name, signed in with USER_PASSWORD_AUTH,
+ * and (unless `register: false`) registered in user-service through the post-confirmation event.
+ */
+export async function cognitoUser(
+  t: Test,
+  options: { prefix: string; userServiceUrl?: string; register?: boolean; displayName?: string },
+  facts: StackFacts = testStack(),
+): Promise<TestUser> {
+  const client = new CognitoIdentityProviderClient({
+    endpoint: facts.cognito.endpoint,
+    region: facts.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  })
+  t.teardown(() => client.destroy())
+  const handle = `${options.prefix}${uniqueSuffix()}`
+  const password = `Pw-${uniqueSuffix()}-Aa1!`
+  const email = `${handle}@example.test`
+  const name = options.displayName ?? `Test ${handle}`
+  await client.send(
+    new AdminCreateUserCommand({
+      UserPoolId: facts.cognito.userPoolId,
+      Username: handle,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: email },
+        { Name: 'name', Value: name },
+        { Name: 'preferred_username', Value: handle },
+      ],
+    }),
+  )
+  await client.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: facts.cognito.userPoolId,
+      Username: handle,
+      Password: password,
+      Permanent: true,
+    }),
+  )
+  const auth = await client.send(
+    new InitiateAuthCommand({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: facts.cognito.clientId,
+      AuthParameters: { USERNAME: handle, PASSWORD: password },
+    }),
+  )
+  const accessToken = auth.AuthenticationResult?.AccessToken ?? ''
+  const idToken = auth.AuthenticationResult?.IdToken ?? ''
+  const sub = String(decodePayload(accessToken).sub)
+  let user: InternalUser | undefined
+  if (options.register !== false && options.userServiceUrl) {
+    const event = {
+      version: '1',
+      region: facts.region,
+      userPoolId: facts.cognito.userPoolId,
+      userName: handle,
+      triggerSource: 'PostConfirmation_ConfirmSignUp',
+      callerContext: { clientId: facts.cognito.clientId },
+      request: { userAttributes: { sub, email, name, preferred_username: handle } },
+      response: {},
+    }
+    const res = await fetch(`${options.userServiceUrl}/internal/cognito/post-confirmation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-internal-token': facts.internalToken },
+      body: JSON.stringify(event),
+    })
+    if (res.status !== 200) throw new Error(`post-confirmation answered ${res.status}: ${await res.text()}`)
+    const lookup = await fetch(`${options.userServiceUrl}/internal/users/by-sub/${sub}`, {
+      headers: { 'x-internal-token': facts.internalToken },
+    })
+    user = (await lookup.json()) as InternalUser
+  }
+  return { handle, sub, accessToken, idToken, ...(user ? { user } : {}) }
+}
+
+/** The app wired to a real user-service, plus helpers that call it as a given user. */
+export async function apiHarness(t: Test, overrides: Record<string, string> = {}) {
+  const facts = testStack()
+  const users = await startUserService(t, facts)
+  const table = `test-messages-${uniqueSuffix()}`
+  const admin = new DynamoDBClient({
+    endpoint: facts.dynamodb.endpoint,
+    region: facts.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  })
+  await ensureTable(admin, table)
+  t.teardown(async () => {
+    await dropTable(admin, table)
+    admin.destroy()
+  })
+  const app = await build(t, { USER_SERVICE_URL: users.url, DDB_MESSAGE_TABLE: table, ...overrides })
+  const as = (user: TestUser) => ({ authorization: `Bearer ${user.accessToken}` })
+  return { facts, app, table, userService: users, as }
 }

@@ -1,0 +1,144 @@
+import { dependencyUnavailable, REQUEST_ID_HEADER } from '@cruddur/service-kit'
+import type { InternalUser, UsersByUuidsResponse } from '@cruddur/types'
+
+export interface UserServiceClientOptions {
+  baseUrl: string
+  internalToken: string
+  /** Per attempt. */
+  timeoutMs?: number
+  /** How long a looked-up user is remembered (sub → user, uuid → user). */
+  cacheTtlMs?: number
+  cacheMaxEntries?: number
+}
+
+/** A small TTL cache; the oldest entries go first when it is full. */
+class TtlCache<V> {
+  private readonly entries = new Map<string, { value: V; expires: number }>()
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+  ) {}
+  get(key: string): V | undefined {
+    const hit = this.entries.get(key)
+    if (!hit) return undefined
+    if (hit.expires < Date.now()) {
+      this.entries.delete(key)
+      return undefined
+    }
+    return hit.value
+  }
+  set(key: string, value: V) {
+    if (this.ttlMs <= 0) return
+    this.entries.delete(key)
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value
+      if (oldest !== undefined) this.entries.delete(oldest)
+    }
+    this.entries.set(key, { value, expires: Date.now() + this.ttlMs })
+  }
+}
+
+/** fetch's "could not connect" failures (worth one retry), as opposed to timeouts. */
+function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof TypeError)) return false
+  const code = (err.cause as { code?: string } | undefined)?.code
+  return (
+    code === undefined ||
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'EAI_AGAIN'].includes(code)
+  )
+}
+
+/**
+ * messaging-service's view of the user directory (user-service's /internal API): timeouts,
+ * one retry on connection errors, a short cache. Outages become 503 `dependency_unavailable`.
+ */
+export function createUserServiceClient(options: UserServiceClientOptions) {
+  const timeoutMs = options.timeoutMs ?? 2_000
+  const cache = new TtlCache<InternalUser>(options.cacheTtlMs ?? 30_000, options.cacheMaxEntries ?? 10_000)
+  const base = options.baseUrl.replace(/\/+$/, '')
+
+  async function call(
+    method: 'GET' | 'POST',
+    path: string,
+    requestId: string | undefined,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const res = await fetch(`${base}${path}`, {
+          method,
+          headers: {
+            'x-internal-token': options.internalToken,
+            accept: 'application/json',
+            ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          signal: AbortSignal.timeout(timeoutMs),
+        })
+        const json = await res.json().catch(() => undefined)
+        if (res.status >= 500 || res.status === 401) {
+          // 401 means our INTERNAL_TOKEN is wrong: a misconfiguration, not the caller's fault.
+          throw dependencyUnavailable('user-service', new Error(`${method} ${path} answered ${res.status}`))
+        }
+        return { status: res.status, json }
+      } catch (err) {
+        if (attempt === 1 && isConnectionError(err)) continue
+        if (err instanceof Error && err.name === 'HttpError') throw err
+        throw dependencyUnavailable('user-service', err)
+      }
+    }
+  }
+
+  function remember(user: InternalUser) {
+    cache.set(`uuid:${user.uuid}`, user)
+    if (user.cognito_user_id) cache.set(`sub:${user.cognito_user_id}`, user)
+  }
+
+  return {
+    /** The user with this Cognito sub, or null when the directory does not know it (yet). */
+    async bySub(sub: string, requestId?: string): Promise<InternalUser | null> {
+      const hit = cache.get(`sub:${sub}`)
+      if (hit) return hit
+      const res = await call('GET', `/internal/users/by-sub/${encodeURIComponent(sub)}`, requestId)
+      if (res.status === 404) return null
+      if (res.status !== 200) throw dependencyUnavailable('user-service', new Error(`by-sub ${res.status}`))
+      const user = res.json as InternalUser
+      remember(user)
+      return user
+    },
+    /** The user with this handle (case-insensitive), or null. Not cached: handles can change hands. */
+    async byHandle(handle: string, requestId?: string): Promise<InternalUser | null> {
+      const res = await call('GET', `/internal/users/by-handle/${encodeURIComponent(handle)}`, requestId)
+      if (res.status === 404 || res.status === 400) return null
+      if (res.status !== 200)
+        throw dependencyUnavailable('user-service', new Error(`by-handle ${res.status}`))
+      const user = res.json as InternalUser
+      remember(user)
+      return user
+    },
+    /** Several users by uuid (one call for the ones not cached); unknown uuids are absent. */
+    async byUuids(uuids: string[], requestId?: string): Promise<Map<string, InternalUser>> {
+      const found = new Map<string, InternalUser>()
+      const missing: string[] = []
+      for (const uuid of new Set(uuids)) {
+        const hit = cache.get(`uuid:${uuid}`)
+        if (hit) found.set(uuid, hit)
+        else missing.push(uuid)
+      }
+      for (let i = 0; i < missing.length; i += 100) {
+        const res = await call('POST', '/internal/users/batch', requestId, {
+          uuids: missing.slice(i, i + 100),
+        })
+        if (res.status !== 200) throw dependencyUnavailable('user-service', new Error(`batch ${res.status}`))
+        for (const user of (res.json as UsersByUuidsResponse).users) {
+          remember(user)
+          found.set(user.uuid, user)
+        }
+      }
+      return found
+    },
+  }
+}
+
+export type UserServiceClient = ReturnType<typeof createUserServiceClient>

@@ -1,0 +1,74 @@
+import { dependencyUnavailable, unauthorized } from '@cruddur/service-kit'
+import { CognitoJwtVerifier } from 'aws-jwt-verify'
+import { FetchError } from 'aws-jwt-verify/error'
+import type { Fetcher } from 'aws-jwt-verify/https'
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** onRequest hook for protected routes: verifies the bearer token and sets `request.sub`. */
+    authenticate: (request: FastifyRequest) => Promise<void>
+  }
+  interface FastifyRequest {
+    /** The caller's Cognito `sub` (set by `authenticate`). */
+    sub: string
+  }
+}
+
+class JwksUnavailableError extends Error {}
+
+/**
+ * Fetches the JWKS from COGNITO_JWKS_URL whatever URI the verifier derived from the pool id
+ * (the issuer stays the AWS one, which cognito-local is configured to use). The verifier keeps
+ * caching by its own URI, and its penalty box still rate-limits refetches for unknown kids.
+ */
+export function overrideJwksFetcher(jwksUrl: string, timeoutMs = 2_000): Fetcher {
+  return {
+    async fetch() {
+      let res: Response
+      try {
+        res = await fetch(jwksUrl, { signal: AbortSignal.timeout(timeoutMs) })
+      } catch (err) {
+        throw new JwksUnavailableError(`JWKS fetch from ${jwksUrl} failed`, { cause: err })
+      }
+      if (!res.ok) throw new JwksUnavailableError(`JWKS fetch from ${jwksUrl} answered ${res.status}`)
+      return res.arrayBuffer()
+    },
+  }
+}
+
+/**
+ * Verifies Cognito access tokens with aws-jwt-verify: signature against the pool's JWKS,
+ * expiry, issuer, token_use = access and client_id. Any failure is a 401 `unauthorized`;
+ * an unreachable JWKS is a 503 (the token may be fine, Cognito is not).
+ */
+export default fp(
+  async (fastify: FastifyInstance) => {
+    const { COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID, COGNITO_JWKS_URL } = fastify.config
+    const verifier = CognitoJwtVerifier.create(
+      { userPoolId: COGNITO_USER_POOL_ID, tokenUse: 'access', clientId: COGNITO_CLIENT_ID },
+      COGNITO_JWKS_URL
+        ? { jwksCache: new SimpleJwksCache({ fetcher: overrideJwksFetcher(COGNITO_JWKS_URL) }) }
+        : undefined,
+    )
+    fastify.decorateRequest('sub', '')
+    fastify.decorate('authenticate', async (request: FastifyRequest) => {
+      const header = request.headers.authorization
+      const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header.trim()) : null
+      if (!match?.[1]) throw unauthorized()
+      try {
+        const payload = await verifier.verify(match[1])
+        request.sub = payload.sub
+      } catch (err) {
+        if (err instanceof JwksUnavailableError || (err instanceof FetchError && !COGNITO_JWKS_URL)) {
+          throw dependencyUnavailable('cognito (JWKS)', err)
+        }
+        request.log.info({ reason: (err as Error).name }, 'token rejected')
+        throw unauthorized()
+      }
+    })
+  },
+  { name: 'auth', dependencies: ['config'] },
+)

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs'
+import {
+  freePort,
+  localDynamoClient,
+  runSetupHook,
+  type StackFacts,
+  startService,
+  startTestStack,
+} from '@cruddur/local-stack'
+import { ensureTable } from '@cruddur/messaging-service/ddb'
+import { type CountingProxy, startCountingProxy } from './ddb-proxy.js'
+
+type ManagedProcess = Awaited<ReturnType<typeof startService>>
+
+export interface Harness {
+  facts: StackFacts
+  /** DynamoDB Local itself (the services talk to it through `proxy`). */
+  engineEndpoint: string
+  proxy: CountingProxy
+  /** Absent when the run needs no service (only scenarios 3 and 4). */
+  userService?: ManagedProcess
+  messagingService?: ManagedProcess
+  stop(): Promise<void>
+}
+
+/**
+ * A throw-away stack (free ports, in-memory DynamoDB, temp Postgres, fresh Cognito pool), a
+ * counting proxy in front of DynamoDB, and both services as real processes, each after its own
+ * setup hook (migrations, table, demo users): the same path `pnpm start` takes.
+ */
+export async function startHarness(
+  root: string,
+  print: (line: string) => void,
+  { services = true }: { services?: boolean } = {},
+): Promise<Harness> {
+  const stack = await startTestStack()
+  const cleanup: (() => Promise<void>)[] = [() => stack.stop()]
+  const stop = async () => {
+    for (const step of cleanup.splice(0).reverse()) await step().catch(() => {})
+  }
+  try {
+    const proxy = await startCountingProxy(stack.facts.dynamodb.endpoint)
+    cleanup.push(() => proxy.stop())
+    const facts: StackFacts = {
+      ...stack.facts,
+      dynamodb: { ...stack.facts.dynamodb, endpoint: proxy.endpoint },
+      userService: { url: `http://127.0.0.1:${await freePort()}` },
+      messagingService: { url: `http://127.0.0.1:${await freePort()}` },
+    }
+    const quiet = (service: string) => (line: string) => {
+      if (/"level":(50|60)/.test(line)) print(`[${service}] ${line}`)
+    }
+    if (!services) return { facts, engineEndpoint: stack.facts.dynamodb.endpoint, proxy, stop }
+    await runSetupHook(root, 'user-service', facts, print)
+    const userService = await startService(root, 'user-service', facts, quiet('user-service'), 'warn')
+    cleanup.push(() => userService.stop())
+    await runSetupHook(root, 'messaging-service', facts, print)
+    // The hook creates the table; ensuring it here too keeps the bench independent of the seed.
+    const ddb = localDynamoClient(facts.dynamodb.endpoint, facts.region)
+    await ensureTable(ddb, facts.dynamodb.table).finally(() => ddb.destroy())
+    const messagingService = await startService(
+      root,
+      'messaging-service',
+      facts,
+      quiet('messaging-service'),
+      'warn',
+    )
+    cleanup.push(() => messagingService.stop())
+    return {
+      facts,
+      engineEndpoint: stack.facts.dynamodb.endpoint,
+      proxy,
+      userService,
+      messagingService,
+      stop,
+    }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+/** Peak and current resident set size of a process, in MiB (Linux /proc). */
+export function memoryOf(pid: number | undefined): { peakMiB: number; rssMiB: number } | null {
+  if (pid === undefined) return null
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kib = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN)
+    return { peakMiB: Math.round(kib('VmHWM') / 102.4) / 10, rssMiB: Math.round(kib('VmRSS') / 102.4) / 10 }
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,112 @@
+/** Formats the results as plain-text tables (also pasted into docs/performance.md). */
+import type { PatternRow } from './scenarios/capacity.js'
+import type { CognitoSyncResult } from './scenarios/cognito-sync.js'
+import type { LoadPair, ServiceLoadResult } from './scenarios/service-load.js'
+import type { StartupResult } from './scenarios/startup.js'
+
+export function table(header: string[], rows: (string | number | null)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map((c) => (c === null ? '–' : String(c))))]
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)))
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`
+  return [
+    line(cells[0] as string[]),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...cells.slice(1).map(line),
+  ].join('\n')
+}
+
+const x = (r: number | null) => (r === null ? null : `${r}×`)
+
+export function loadTable(title: string, pairs: LoadPair[]): string {
+  return `${title}\n${table(
+    [
+      'conc.',
+      'service req/s',
+      'raw req/s',
+      'req/s ratio',
+      'service p50/p99 ms',
+      'raw p50/p99 ms',
+      'p50 ratio',
+      'p99 ratio',
+      'DDB req/request',
+      'errors',
+    ],
+    pairs.map((p) => [
+      p.concurrency,
+      p.service.rps,
+      p.raw.rps,
+      x(p.rpsRatio),
+      `${p.service.p50Ms} / ${p.service.p99Ms}`,
+      `${p.raw.p50Ms} / ${p.raw.p99Ms}`,
+      x(p.p50Ratio),
+      x(p.p99Ratio),
+      p.ddbRequestsPerRequest,
+      `${p.service.errors}/${p.raw.errors}`,
+    ]),
+  )}`
+}
+
+export function memoryTable(m: ServiceLoadResult): string {
+  return `Scenario 6 — memory of the service processes over scenarios 1–2${m.peakResetWorked ? '' : ' (peak since process start)'}\n${table(
+    ['service', 'RSS after start MiB', 'peak RSS MiB', 'RSS at end MiB', 'peak ÷ start'],
+    Object.entries(m.memory).map(([name, v]) => [
+      name,
+      v?.startRssMiB ?? null,
+      v?.peakMiB ?? null,
+      v?.rssMiB ?? null,
+      v?.startRssMiB ? `${Math.round((v.peakMiB / v.startRssMiB) * 100) / 100}×` : null,
+    ]),
+  )}`
+}
+
+export function capacityTable(rows: PatternRow[]): string {
+  const u = (read: number, write: number) => `${read} R / ${write} W`
+  return `Scenario 3 — capacity per user action (R = RCU, W = WCU; billed = AWS rules, engine = DynamoDB Local)\n${table(
+    [
+      '',
+      'action',
+      'original req',
+      'original billed',
+      'new req',
+      'new engine',
+      'new billed',
+      'W orig÷new',
+      'R orig÷new',
+    ],
+    rows.map((r) => [
+      r.pattern,
+      r.action,
+      r.original.requests,
+      u(r.original.billed.read, r.original.billed.write),
+      r.current.failedRequests
+        ? `${r.current.requests} (${r.current.failedRequests} cancelled)`
+        : r.current.requests,
+      u(r.current.engine.read, r.current.engine.write),
+      u(r.current.billed.read, r.current.billed.write),
+      x(r.writeRatio),
+      x(r.readRatio),
+    ]),
+  )}`
+}
+
+export function syncTable(s: CognitoSyncResult): string {
+  const rows = (label: string, p: CognitoSyncResult['link']) => [
+    [`${label}: original`, p.original.seconds, p.original.statements, null, null],
+    [`${label}: user-service`, p.service.seconds, p.service.statements, x(p.timeRatio), x(p.statementRatio)],
+  ]
+  return `Scenario 4 — Cognito sync of ${s.users} users (cognito-local answers ListUsers in ${s.cognitoLocalPages} page(s))\n${table(
+    ['run', 'seconds', 'SQL statements', 'time orig÷service', 'statements orig÷service'],
+    [...rows('link all (unlinked rows)', s.link), ...rows('re-run (nothing changed)', s.rerun)],
+  )}`
+}
+
+export function startupTable(s: StartupResult): string {
+  return `Scenario 5 — pnpm start (node packages/local-stack/dist/bin/stack.js start) until "Cruddur messaging is up"\n${table(
+    ['run', 'ready s', 'engines ready s', 'Ctrl-C → exit s', 'exit code'],
+    [
+      ['cold (--fresh)', s.cold.readyS, s.cold.enginesS, s.cold.stopS, s.cold.exitCode],
+      ['warm', s.warm.readyS, s.warm.enginesS, s.warm.stopS, s.warm.exitCode],
+      ['warm ÷ cold', x(s.warmOverCold), null, null, null],
+    ],
+  )}`
+}

@@ -1,7 +1,12 @@
 import { corsPlugin, errorHandlerPlugin, healthPlugin, openApiPlugin } from '@cruddur/service-kit'
 import type { FastifyInstance } from 'fastify'
+import cognitoPlugin from './plugins/cognito.js'
 import configPlugin from './plugins/config.js'
+import internalAuthPlugin from './plugins/internal-auth.js'
 import postgresPlugin from './plugins/postgres.js'
+import usersPlugin from './plugins/users.js'
+import internalRoutes from './routes/internal/index.js'
+import usersRoutes from './routes/users.js'
 
 export interface AppOptions {
   /** Environment overrides (tests); everything else comes from process.env. */
@@ -20,4 +25,9 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions = {
   await fastify.register(corsPlugin, { frontendUrl: fastify.config.FRONTEND_URL })
   await fastify.register(healthPlugin)
   await fastify.register(postgresPlugin)
+  await fastify.register(usersPlugin)
+  await fastify.register(cognitoPlugin)
+  await fastify.register(internalAuthPlugin)
+  await fastify.register(usersRoutes)
+  await fastify.register(internalRoutes, { prefix: '/internal' })
 }

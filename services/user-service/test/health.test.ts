@@ -58,7 +58,13 @@ t.test('a missing or bad config value stops the app with a message naming it', a
       PORT: '1',
       [name]: value,
     }
-    await t.rejects(fastify.register(app, { env }).ready(), new RegExp(name), `${name}=${value} is refused`)
+    await t.rejects(
+      async () => {
+        await fastify.register(app, { env }).ready()
+      },
+      new RegExp(name),
+      `${name}=${value} is refused`,
+    )
     await fastify.close().catch(() => {})
   }
 })

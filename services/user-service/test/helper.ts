@@ -1,16 +1,68 @@
-import { createTestDatabase, testStack } from '@cruddur/local-stack/testing'
+import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider'
+import { createTestDatabase, type StackFacts, testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
 import { serverOptions } from '@cruddur/service-kit'
 import Fastify, { type FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import postgres from 'postgres'
 import type { Test } from 'tap'
 import app from '../src/app.js'
+import { migrate } from '../src/db/migrate.js'
 
-/** The env a test app runs with: the test stack's engines, a database of its own. */
-export async function testEnv(t: Test, overrides: Record<string, string> = {}) {
+/** A database of this test's own, migrated unless asked not to; dropped after the test. */
+export async function testDatabase(t: Test, options: { migrate?: boolean } = {}) {
   const facts = testStack()
   const db = await createTestDatabase(facts, 'users')
   t.teardown(() => db.drop())
+  if (options.migrate !== false) {
+    const sql = postgres(db.url, { max: 1, onnotice: () => {} })
+    try {
+      await migrate(sql)
+    } finally {
+      await sql.end({ timeout: 2 })
+    }
+  }
+  return db
+}
+
+/** A client of the test stack's cognito-local. */
+export function cognitoTestClient(t: Test, facts: StackFacts = testStack()) {
+  const client = new CognitoIdentityProviderClient({
+    endpoint: facts.cognito.endpoint,
+    region: facts.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  })
+  t.teardown(() => client.destroy())
+  return client
+}
+
+/**
+ * A Cognito pool of this test's own (cognito-local's CreateUserPool, `local_…` id), so sync
+ * counts never see the users of other test files in the shared pool.
+ */
+export async function testPool(
+  t: Test,
+): Promise<{ client: CognitoIdentityProviderClient; userPoolId: string }> {
+  const client = cognitoTestClient(t)
+  const created = await client.send(new CreateUserPoolCommand({ PoolName: `users-test-${uniqueSuffix()}` }))
+  const userPoolId = created.UserPool?.Id
+  if (!userPoolId) throw new Error('cognito-local created a pool without an id')
+  return { client, userPoolId }
+}
+
+/** The env a test app runs with: the test stack's engines, a (migrated) database of its own. */
+export async function testEnv(
+  t: Test,
+  overrides: Record<string, string> = {},
+  options: { migrate?: boolean } = {},
+) {
+  const facts = testStack()
+  const db = await testDatabase(t, options)
   return {
     facts,
+    db,
     env: {
       PORT: '0',
       HOST: '127.0.0.1',
@@ -32,9 +84,21 @@ export async function testEnv(t: Test, overrides: Record<string, string> = {}) {
 /** Builds the app from app.ts (as server.ts does, minus listen) and closes it after the test. */
 export async function build(t: Test, overrides: Record<string, string> = {}): Promise<FastifyInstance> {
   const { env } = await testEnv(t, overrides)
+  return buildWithEnv(t, env)
+}
+
+export async function buildWithEnv(t: Test, env: Record<string, string>): Promise<FastifyInstance> {
   const fastify = Fastify({ ...serverOptions('user-service'), logger: false })
-  await fastify.register(app, { env })
+  // fp, as runServer does: the app's decorators (sql, users) stay visible to the test.
+  await fastify.register(fp(app), { env })
   await fastify.ready()
   t.teardown(() => fastify.close())
   return fastify
+}
+
+/** A direct client on a test database (for arranging rows and checking what was written). */
+export function sqlClient(t: Test, url: string) {
+  const sql = postgres(url, { max: 2, onnotice: () => {} })
+  t.teardown(() => sql.end({ timeout: 2 }))
+  return sql
 }

@@ -1,0 +1,49 @@
+import {
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
+  type CognitoIdentityProviderClient,
+  UserNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider'
+import type { NewUser } from '../repositories/users.js'
+
+/**
+ * Creates a Cognito user (username = handle) with preferred_username, name, verified email and
+ * a permanent password, unless it exists. Answers whether it created it.
+ */
+export async function ensureCognitoUser(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  user: Pick<NewUser, 'handle' | 'display_name' | 'email'>,
+  password: string,
+): Promise<boolean> {
+  try {
+    await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: user.handle }))
+    return false
+  } catch (error) {
+    if (!(error instanceof UserNotFoundException) && (error as Error).name !== 'UserNotFoundException')
+      throw error
+  }
+  await client.send(
+    new AdminCreateUserCommand({
+      UserPoolId: userPoolId,
+      Username: user.handle,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'preferred_username', Value: user.handle },
+        { Name: 'name', Value: user.display_name },
+        { Name: 'email', Value: user.email },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    }),
+  )
+  await client.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: userPoolId,
+      Username: user.handle,
+      Password: password,
+      Permanent: true,
+    }),
+  )
+  return true
+}

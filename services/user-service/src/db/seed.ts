@@ -1,0 +1,21 @@
+import type { Sql } from 'postgres'
+import { createUsersRepository, type NewUser } from '../repositories/users.js'
+
+/** The demo users of the original Cruddur; their Cognito sub is filled in by the sync. */
+export const DEMO_USERS: readonly NewUser[] = [
+  { display_name: 'Andrew Brown', handle: 'andrewbrown', email: 'andrew@exampro.co', cognito_user_id: null },
+  { display_name: 'Andrew Bayko', handle: 'bayko', email: 'bayko@exampro.co', cognito_user_id: null },
+  { display_name: 'Londo Mollari', handle: 'londo', email: 'lmollari@centari.com', cognito_user_id: null },
+]
+
+/** Inserts the demo users that are missing (by handle or email); safe to re-run. */
+export async function seed(sql: Sql, users: readonly NewUser[] = DEMO_USERS) {
+  const repo = createUsersRepository({ sql })
+  const inserted: string[] = []
+  const present: string[] = []
+  for (const user of users) {
+    if (await repo.insertIfAbsent(user)) inserted.push(user.handle)
+    else present.push(user.handle)
+  }
+  return { inserted, present }
+}

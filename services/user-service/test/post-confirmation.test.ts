@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises'
+import { repoRoot } from '@cruddur/local-stack'
+import { testStack } from '@cruddur/local-stack/testing'
+import t from 'tap'
+import { seed } from '../src/db/seed.js'
+import { build } from './helper.js'
+
+const facts = testStack()
+const headers = { 'x-internal-token': facts.internalToken }
+const fixture = JSON.parse(
+  await readFile(`${repoRoot()}/fixtures/cognito-post-confirmation-event.json`, 'utf8'),
+) as Record<string, unknown> & { request: { userAttributes: Record<string, string> } }
+
+function event(attributes: Record<string, string> = {}) {
+  const copy = structuredClone(fixture)
+  Object.assign(copy.request.userAttributes, attributes)
+  return copy
+}
+
+const post = (app: Awaited<ReturnType<typeof build>>, payload: unknown) =>
+  app.inject({
+    method: 'POST',
+    url: '/internal/cognito/post-confirmation',
+    headers,
+    payload: payload as object,
+  })
+
+t.test('a new confirmed user is inserted, and the event comes back unchanged', async (t) => {
+  const app = await build(t)
+  const sent = event({
+    preferred_username: 'newbie',
+    email: 'newbie@example.com',
+    name: 'New Bie',
+    sub: 'sub-newbie',
+  })
+  const res = await post(app, sent)
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), sent, 'the whole event, extra attributes (cognito:user_status) included')
+  const rows = await app.sql`select display_name, handle, email, cognito_user_id from users`
+  t.same(
+    [...rows],
+    [
+      {
+        display_name: 'New Bie',
+        handle: 'newbie',
+        email: 'newbie@example.com',
+        cognito_user_id: 'sub-newbie',
+      },
+    ],
+  )
+})
+
+t.test('a repeat is fine (200) and changes nothing', async (t) => {
+  const app = await build(t)
+  const sent = event({ preferred_username: 'again', email: 'again@example.com', sub: 'sub-again' })
+  t.equal((await post(app, sent)).statusCode, 200)
+  const [before] = await app.sql`select uuid, created_at from users`
+  const again = await post(
+    app,
+    event({ preferred_username: 'AGAIN', email: 'again@example.com', sub: 'sub-again' }),
+  )
+  t.equal(again.statusCode, 200, 'even with another spelling of the handle')
+  const rows = await app.sql`select uuid, created_at from users`
+  t.same([...rows], [before])
+})
+
+t.test(
+  'the fixture confirms the seeded bayko: the unlinked row with that handle and email gets linked',
+  async (t) => {
+    const app = await build(t)
+    await seed(app.sql)
+    const res = await post(app, fixture)
+    t.equal(res.statusCode, 200)
+    const [row] = await app.sql`select cognito_user_id from users where handle = 'bayko'`
+    t.equal(row?.cognito_user_id, fixture.request.userAttributes.sub)
+    t.equal((await post(app, fixture)).statusCode, 200, 'and a repeat is fine')
+  },
+)
+
+t.test('a handle, email or sub that belongs to somebody else is a 409, and nothing changes', async (t) => {
+  const app = await build(t)
+  await seed(app.sql)
+  await app.sql`update users set cognito_user_id = 'sub-londo' where handle = 'londo'`
+  const snapshot = async () => [...(await app.sql`select * from users order by handle`)]
+  const before = await snapshot()
+  const cases = [
+    // londo's handle, linked to another sub
+    [{ preferred_username: 'Londo', email: 'other@example.com', sub: 'sub-x1' }, 'handle_taken'],
+    // bayko's handle, unlinked, but another email: not the same person
+    [{ preferred_username: 'bayko', email: 'impostor@example.com', sub: 'sub-x2' }, 'handle_taken'],
+    // a new handle with andrewbrown's email
+    [{ preferred_username: 'fresh', email: 'ANDREW@exampro.co', sub: 'sub-x3' }, 'email_taken'],
+    // londo's sub under another handle
+    [{ preferred_username: 'renamed', email: 'renamed@example.com', sub: 'sub-londo' }, 'sub_taken'],
+  ] as const
+  for (const [attributes, code] of cases) {
+    const res = await post(app, event(attributes))
+    t.equal(res.statusCode, 409, JSON.stringify(attributes))
+    t.match(res.json(), { statusCode: 409, error: 'Conflict', errors: [code] })
+  }
+  t.same(await snapshot(), before)
+})
+
+t.test('a malformed event is a 400 naming the field, never a 500', async (t) => {
+  const app = await build(t)
+  const noSub = event()
+  delete (noSub.request.userAttributes as Record<string, string | undefined>).sub
+  const cases: [unknown, string][] = [
+    [noSub, 'invalid_sub'],
+    [{ ...fixture, request: {} }, 'invalid_userattributes'],
+    [{ ...fixture, triggerSource: undefined }, 'invalid_triggersource'],
+    [{ ...fixture, triggerSource: 'PreSignUp_SignUp' }, 'invalid_trigger_source'],
+    [event({ preferred_username: '   ' }), 'invalid_preferred_username'],
+    [event({ name: ' ' }), 'invalid_name'],
+    [event({ email: 'not an email' }), 'invalid_email'],
+    [event({ preferred_username: 'x'.repeat(65) }), 'invalid_request'],
+    [[1, 2], 'invalid_request'],
+  ]
+  for (const [payload, code] of cases) {
+    const res = await post(app, payload)
+    t.equal(res.statusCode, 400, code)
+    t.match(res.json().errors, [code.startsWith('invalid_request') ? /^invalid_/ : code], code)
+  }
+  const garbled = await app.inject({
+    method: 'POST',
+    url: '/internal/cognito/post-confirmation',
+    headers: { ...headers, 'content-type': 'application/json' },
+    payload: '{"request":',
+  })
+  t.equal(garbled.statusCode, 400)
+  t.same(garbled.json().errors, ['invalid_json'])
+  const [row] = await app.sql`select count(*)::int as n from users`
+  t.equal(row?.n, 0)
+})

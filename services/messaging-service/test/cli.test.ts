@@ -129,7 +129,7 @@ t.test(
     const years = new Set(
       get.out
         .filter((l) => l.startsWith('{') && l.includes('"kind":"message"'))
-        .map((l) => (JSON.parse(l) as { created_at: string }).created_at.slice(0, 4)),
+        .map((l) => (JSON.parse(l) as { sk: string }).sk.slice(4, 8)),
     )
     t.equal(years.size, 2, 'the demo conversation crosses a New Year')
     t.equal(await runCli(['ddb:get-conversation', 'nope'], capture(env).io), 2)

@@ -1,4 +1,5 @@
 /** The DynamoDB access patterns, for the service, the CLI and the benchmark package. */
+export * from './cost.js'
 export * from './cursor.js'
 export * from './errors.js'
 export * from './keys.js'

@@ -35,32 +35,38 @@ export const pairPk = (a: string, b: string) => {
   return `PAIR#${low}#${high}`
 }
 
+/**
+ * Items carry nothing their keys already say (conversation, message id and time live in pk/sk):
+ * every byte is paid for on each write and each page read.
+ */
 export interface MessageRecord {
   pk: string
   sk: string
   kind: 'message'
-  conversation_uuid: string
-  message_uuid: string
   sender_uuid: string
   message: string
-  created_at: string
 }
 
 export interface MemberRecord {
   pk: string
   sk: string
   kind: 'member'
-  conversation_uuid: string
   user_uuid: string
   other_uuid: string
   gsi1pk: string
   /** The sort key of the newest message: orders the conversation list, and guards against going back in time. */
   gsi1sk: string
   last_message: string
-  last_message_uuid: string
-  last_sender_uuid: string
-  last_at: string
-  created_at: string
+}
+
+/** `CONV#<uuid>` → uuid */
+export const conversationOf = (pk: string) => pk.slice('CONV#'.length)
+
+/** `MSG#<iso>#<uuid>` → its time and message uuid. */
+export function parseMessageSk(sk: string): { createdAt: string; messageUuid: string } {
+  const rest = sk.slice(MSG_PREFIX.length)
+  const cut = rest.lastIndexOf('#')
+  return { createdAt: rest.slice(0, cut), messageUuid: rest.slice(cut + 1) }
 }
 
 export interface PairRecord {

@@ -11,6 +11,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb'
 import { ContentionError, ConversationNotFoundError, IdempotencyKeyReusedError } from './errors.js'
 import {
+  conversationOf,
   conversationPk,
   GSI_BY_USER,
   IDEMPOTENCY_SK,
@@ -25,6 +26,7 @@ import {
   PAIR_SK,
   type PairRecord,
   pairPk,
+  parseMessageSk,
   sortedPair,
   type TableKey,
   userGsiPk,
@@ -91,9 +93,29 @@ export interface ListMessagesInput {
   after?: TableKey
 }
 
+/** A message as the patterns hand it out (keys decoded). */
+export interface StoredMessage {
+  conversation_uuid: string
+  message_uuid: string
+  sender_uuid: string
+  message: string
+  created_at: string
+}
+
+export function toStoredMessage(record: MessageRecord): StoredMessage {
+  const { createdAt, messageUuid } = parseMessageSk(record.sk)
+  return {
+    conversation_uuid: conversationOf(record.pk),
+    message_uuid: messageUuid,
+    sender_uuid: record.sender_uuid,
+    message: record.message,
+    created_at: createdAt,
+  }
+}
+
 export interface ListMessagesResult {
   /** Oldest → newest. */
-  messages: MessageRecord[]
+  messages: StoredMessage[]
   next?: TableKey
   cost: Cost
 }
@@ -133,7 +155,7 @@ export async function listMessages(
   const page = messages.slice(0, input.limit)
   const oldest = page.at(-1)
   const next = messages.length > input.limit && oldest ? { pk, sk: oldest.sk } : undefined
-  return { messages: page.reverse(), ...(next ? { next } : {}), cost }
+  return { messages: page.reverse().map(toStoredMessage), ...(next ? { next } : {}), cost }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,7 +196,7 @@ export async function listConversations(
     }),
   )
   addCost(cost, out.ConsumedCapacity)
-  const items = (out.Items ?? []) as (ConversationEntry & TableKey)[]
+  const items = (out.Items ?? []) as (MemberRecord & TableKey)[]
   const page = items.slice(0, input.limit)
   const last = page.at(-1)
   const next =
@@ -183,11 +205,11 @@ export async function listConversations(
       : undefined
   return {
     conversations: page.map((i) => ({
-      conversation_uuid: i.conversation_uuid,
+      conversation_uuid: conversationOf(i.pk),
       user_uuid: i.user_uuid,
       other_uuid: i.other_uuid,
       last_message: i.last_message,
-      last_at: i.last_at,
+      last_at: parseMessageSk(i.gsi1sk).createdAt,
     })),
     ...(next ? { next: next as TableKey } : {}),
     cost,
@@ -205,11 +227,8 @@ function messageItem(table: string, conversationUuid: string, m: NewMessage): Tr
     pk: conversationPk(conversationUuid),
     sk: messageSk(m.createdAt, m.messageUuid),
     kind: 'message',
-    conversation_uuid: conversationUuid,
-    message_uuid: m.messageUuid,
     sender_uuid: m.senderUuid,
     message: m.text,
-    created_at: m.createdAt,
   }
   return { Put: { TableName: table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' } }
 }
@@ -248,17 +267,14 @@ function entryUpdate(table: string, conversationUuid: string, slot: 0 | 1, m: Ne
     Update: {
       TableName: table,
       Key: { pk: conversationPk(conversationUuid), sk: memberSk(slot) },
-      UpdateExpression:
-        'SET gsi1sk = :sk, last_message = :text, last_message_uuid = :id, last_sender_uuid = :sender, last_at = :at',
+      UpdateExpression: 'SET gsi1sk = :sk, last_message = :text',
       // Membership, and never back in time: a newer message already shown wins.
       ConditionExpression:
         'attribute_exists(pk) AND (user_uuid = :sender OR other_uuid = :sender) AND gsi1sk < :sk',
       ExpressionAttributeValues: {
         ':sk': messageSk(m.createdAt, m.messageUuid),
         ':text': m.text,
-        ':id': m.messageUuid,
         ':sender': m.senderUuid,
-        ':at': m.createdAt,
       },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
@@ -379,16 +395,11 @@ function memberRecord(
     pk: conversationPk(conversationUuid),
     sk: memberSk(slot),
     kind: 'member',
-    conversation_uuid: conversationUuid,
     user_uuid: user,
     other_uuid: other,
     gsi1pk: userGsiPk(user),
     gsi1sk: messageSk(m.createdAt, m.messageUuid),
     last_message: m.text,
-    last_message_uuid: m.messageUuid,
-    last_sender_uuid: m.senderUuid,
-    last_at: m.createdAt,
-    created_at: m.createdAt,
   }
 }
 

@@ -13,6 +13,9 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { GSI_BY_USER } from './keys.js'
 
+/** What the user-activity index carries besides its keys: exactly what pattern B answers with. */
+export const GSI_PROJECTED = ['user_uuid', 'other_uuid', 'last_message']
+
 export type Billing = { mode: 'on-demand' } | { mode: 'provisioned'; read: number; write: number }
 
 /** The table and its one index: messages and member entries by conversation, entries by user activity. */
@@ -46,7 +49,7 @@ export function tableDefinition(
         // Only what pattern B answers with: keeps each index entry small (cheaper index writes).
         Projection: {
           ProjectionType: 'INCLUDE',
-          NonKeyAttributes: ['conversation_uuid', 'user_uuid', 'other_uuid', 'last_message', 'last_at'],
+          NonKeyAttributes: GSI_PROJECTED,
         },
         ...(throughput ? { ProvisionedThroughput: throughput } : {}),
       },

@@ -13,7 +13,13 @@ const env = environment() as Record<string, string | undefined>
 const io = { env, out: (line: string) => console.log(line), err: (line: string) => console.error(line) }
 
 async function main(): Promise<number> {
-  const facts = JSON.parse(env.CRUDDUR_STACK ?? '{}') as { demoPassword?: string; demoUsers?: string[] }
+  let facts: { demoPassword?: string; demoUsers?: string[] } = {}
+  try {
+    facts = JSON.parse(env.CRUDDUR_STACK || '{}')
+  } catch {
+    console.error('CRUDDUR_STACK is not valid JSON')
+    return 1
+  }
   if (!facts.demoPassword) {
     console.error(
       'CRUDDUR_STACK (the stack facts, with demoPassword) is not set: run me through `pnpm start`',

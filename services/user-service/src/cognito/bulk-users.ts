@@ -1,0 +1,40 @@
+import {
+  AdminCreateUserCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider'
+
+/**
+ * Creates `count` Cognito users (username = handle = `${prefix}${i}`) with a few requests in
+ * flight at once; for the 500-user test and the 10,000-user measurement, not for production.
+ */
+export async function createBulkUsers(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  count: number,
+  options: { prefix?: string; concurrency?: number; onProgress?: (done: number) => void } = {},
+): Promise<void> {
+  const { prefix = 'user', concurrency = 8 } = options
+  let next = 0
+  let done = 0
+  const worker = async () => {
+    while (next < count) {
+      const i = next++
+      const handle = `${prefix}${i}`
+      await client.send(
+        new AdminCreateUserCommand({
+          UserPoolId: userPoolId,
+          Username: handle,
+          MessageAction: 'SUPPRESS',
+          UserAttributes: [
+            { Name: 'preferred_username', Value: handle },
+            { Name: 'name', Value: `User ${i}` },
+            { Name: 'email', Value: `${handle}@example.com` },
+          ],
+        }),
+      )
+      done++
+      if (done % 100 === 0) options.onProgress?.(done)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker))
+}

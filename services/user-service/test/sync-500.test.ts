@@ -1,0 +1,34 @@
+import t from 'tap'
+import { createBulkUsers } from '../src/cognito/bulk-users.js'
+import { cognitoUserPages, syncCognitoUsers } from '../src/cognito/sync.js'
+import { seed } from '../src/db/seed.js'
+import { createUsersRepository } from '../src/repositories/users.js'
+import { sqlClient, testDatabase, testPool } from './helper.js'
+
+t.test(
+  'a pool of 500 users: all created and linked in a constant number of statements, then unchanged',
+  async (t) => {
+    const { client, userPoolId } = await testPool(t)
+    const db = await testDatabase(t)
+    const sql = sqlClient(t, db.url)
+    await seed(sql)
+    const startedCreate = Date.now()
+    await createBulkUsers(client, userPoolId, 500, { prefix: 'bulk', concurrency: 8 })
+    t.comment(`creating 500 users in cognito-local took ${Date.now() - startedCreate} ms`)
+    await createBulkUsers(client, userPoolId, 1, { prefix: 'bayko' }) // handle "bayko0": new
+    const store = createUsersRepository({ sql })
+    const sync = () => syncCognitoUsers({ store, pages: cognitoUserPages(client, userPoolId) })
+    const first = await sync()
+    t.comment(`first sync: ${first.durationMs} ms, ${first.sqlStatements} statements`)
+    t.match(first, { cognitoUsers: 501, created: 501, updated: 0, conflicts: 0, orphaned: 0 })
+    t.ok(
+      first.sqlStatements <= 2 * first.pages + 1,
+      `${first.sqlStatements} statements for ${first.pages} page(s)`,
+    )
+    const [counts] = await sql<{ all: number; linked: number }[]>`
+    select count(*)::int as all, count(cognito_user_id)::int as linked from users`
+    t.same(counts, { all: 504, linked: 501 })
+    const second = await sync()
+    t.match(second, { created: 0, updated: 0, unchanged: 501, conflicts: 0 })
+  },
+)

@@ -2,6 +2,17 @@ import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import { type LoadSummary, summarize } from './stats.js'
 
+/** The raw outcome of one closed-loop run, before it is summarised (runs can be merged). */
+export interface LoadRun {
+  concurrency: number
+  latencies: number[]
+  durationMs: number
+  errors: number
+  /** Requests started (answered + still in flight when the run stopped). */
+  sent: number
+  statuses: Record<string, number>
+}
+
 export interface HttpLoadOptions {
   url: string
   method?: 'GET' | 'POST'
@@ -19,9 +30,7 @@ export interface HttpLoadOptions {
  * unlike its integer histogram) so both paths share one percentile method. Non-2xx answers
  * count as errors and are left out of the latencies.
  */
-export async function httpLoad(
-  options: HttpLoadOptions,
-): Promise<LoadSummary & { statuses: Record<string, number> }> {
+export async function httpLoad(options: HttpLoadOptions): Promise<LoadRun> {
   const latencies: number[] = []
   const statuses: Record<string, number> = {}
   let errors = 0
@@ -49,9 +58,14 @@ export async function httpLoad(
     else errors++
   })
   const result = await done
-  errors += result.errors
-  const durationMs = performance.now() - started
-  return { ...summarize(latencies, { concurrency: options.concurrency, durationMs, errors }), statuses }
+  return {
+    concurrency: options.concurrency,
+    latencies,
+    durationMs: performance.now() - started,
+    errors: errors + result.errors,
+    sent: result.requests.sent,
+    statuses,
+  }
 }
 
 /**
@@ -61,7 +75,7 @@ export async function httpLoad(
 export async function callLoad(
   call: () => Promise<unknown>,
   { concurrency, durationS }: { concurrency: number; durationS: number },
-): Promise<LoadSummary> {
+): Promise<LoadRun> {
   const latencies: number[] = []
   let errors = 0
   let firstError: unknown
@@ -80,7 +94,32 @@ export async function callLoad(
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker))
-  const durationMs = performance.now() - started
   if (errors > 0 && latencies.length === 0) throw firstError
-  return summarize(latencies, { concurrency, durationMs, errors })
+  return {
+    concurrency,
+    latencies,
+    durationMs: performance.now() - started,
+    errors,
+    sent: latencies.length + errors,
+    statuses: {},
+  }
+}
+
+/** Merges runs of the same load (e.g. the two halves of an ABBA sequence) into one summary. */
+export function mergeRuns(runs: LoadRun[]): LoadSummary & { sent: number; statuses: Record<string, number> } {
+  const statuses: Record<string, number> = {}
+  for (const run of runs)
+    for (const [code, n] of Object.entries(run.statuses)) statuses[code] = (statuses[code] ?? 0) + n
+  return {
+    ...summarize(
+      runs.flatMap((r) => r.latencies),
+      {
+        concurrency: runs[0]?.concurrency ?? 0,
+        durationMs: runs.reduce((a, r) => a + r.durationMs, 0),
+        errors: runs.reduce((a, r) => a + r.errors, 0),
+      },
+    ),
+    sent: runs.reduce((a, r) => a + r.sent, 0),
+    statuses,
+  }
 }

@@ -46,6 +46,7 @@ const results: Record<string, unknown> = {
     node: process.version,
     memGiB: Math.round(os.totalmem() / 2 ** 30),
   },
+  loadAverageAtStart: os.loadavg().map((n) => Math.round(n * 100) / 100),
   settings: { durationS, warmupS, levels, syncUsers, sdkUsers, scenarios: [...scenarios] },
 }
 const tables: string[] = []
@@ -124,12 +125,16 @@ async function main() {
     tables.push(startupTable(startup))
   }
   results.totalSeconds = Math.round((Date.now() - t0) / 100) / 10
+  results.loadAverageAtEnd = os.loadavg().map((n) => Math.round(n * 100) / 100)
   const file = path.join(root, 'bench', 'results.json')
   await mkdir(path.dirname(file), { recursive: true })
   await writeFile(file, `${JSON.stringify(results, null, 2)}\n`)
   print('')
   print(tables.join('\n\n'))
-  print(`\n${path.relative(process.cwd(), file)} written; whole bench ${results.totalSeconds} s`)
+  print(
+    `\n${path.relative(process.cwd(), file)} written; whole bench ${results.totalSeconds} s; ` +
+      `load average (1/5/15 min) ${results.loadAverageAtStart} at the start, ${results.loadAverageAtEnd} at the end on ${os.cpus().length} CPUs`,
+  )
 }
 
 main().then(

@@ -28,7 +28,7 @@ export function loadTable(title: string, pairs: LoadPair[]): string {
       'raw p50/p99 ms',
       'p50 ratio',
       'p99 ratio',
-      'DDB req/request',
+      'DDB req per request (raw)',
       'errors',
     ],
     pairs.map((p) => [
@@ -40,7 +40,7 @@ export function loadTable(title: string, pairs: LoadPair[]): string {
       `${p.raw.p50Ms} / ${p.raw.p99Ms}`,
       x(p.p50Ratio),
       x(p.p99Ratio),
-      p.ddbRequestsPerRequest,
+      `${p.ddbRequestsPerRequest ?? '–'} (${p.rawDdbRequestsPerCall ?? '–'})`,
       `${p.service.errors}/${p.raw.errors}`,
     ]),
   )}`
@@ -102,11 +102,25 @@ export function syncTable(s: CognitoSyncResult): string {
 
 export function startupTable(s: StartupResult): string {
   return `Scenario 5 — pnpm start (node packages/local-stack/dist/bin/stack.js start) until "Cruddur messaging is up"\n${table(
-    ['run', 'ready s', 'engines ready s', 'Ctrl-C → exit s', 'exit code'],
+    ['run', 'ready s', 'engines ready s', 'Ctrl-C → exit s', 'exit code', 'ports freed'],
     [
-      ['cold (--fresh)', s.cold.readyS, s.cold.enginesS, s.cold.stopS, s.cold.exitCode],
-      ['warm', s.warm.readyS, s.warm.enginesS, s.warm.stopS, s.warm.exitCode],
-      ['warm ÷ cold', x(s.warmOverCold), null, null, null],
+      [
+        'cold (--fresh)',
+        s.cold.readyS,
+        s.cold.enginesS,
+        s.cold.stopS,
+        s.cold.exitCode,
+        s.cold.portsFreed ? 'yes' : 'NO',
+      ],
+      [
+        'warm',
+        s.warm.readyS,
+        s.warm.enginesS,
+        s.warm.stopS,
+        s.warm.exitCode,
+        s.warm.portsFreed ? 'yes' : 'NO',
+      ],
+      ['warm ÷ cold', x(s.warmOverCold), null, null, null, null],
     ],
   )}`
 }

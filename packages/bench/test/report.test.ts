@@ -18,19 +18,20 @@ const summary = (rps: number, p50: number, p99: number) => ({
 t.test('the load table shows both paths, their ratio and the DynamoDB requests per request', async (t) => {
   const pair: LoadPair = {
     concurrency: 16,
-    service: { ...summary(1000, 10, 30), statuses: { 200: 5000 } },
-    raw: summary(2000, 5, 12),
+    service: { ...summary(1000, 10, 30), sent: 5016, statuses: { 200: 5000 } },
+    raw: { ...summary(2000, 5, 12), sent: 10000, statuses: {} },
     rpsRatio: 0.5,
     p50Ratio: 2,
     p99Ratio: 2.5,
     ddbRequestsPerRequest: 1,
     ddbRequestsByOperation: { Query: 5000 },
+    rawDdbRequestsPerCall: 1,
   }
   const text = loadTable('Scenario 1', [pair])
   t.match(text, /^Scenario 1\n/)
   t.match(
     text,
-    /\| 16 +\| 1000 +\| 2000 +\| 0\.5× +\| 10 \/ 30 +\| 5 \/ 12 +\| 2× +\| 2\.5× +\| 1 +\| 0\/0 +\|/,
+    /\| 16 +\| 1000 +\| 2000 +\| 0\.5× +\| 10 \/ 30 +\| 5 \/ 12 +\| 2× +\| 2\.5× +\| 1 \(1\) +\| 0\/0 +\|/,
   )
 })
 
@@ -38,6 +39,10 @@ t.test('the memory table says when the peak could not be reset', async (t) => {
   const m: ServiceLoadResult = {
     read: [],
     send: [],
+    exact: {
+      read: { requests: 20, perRequest: 1, byOperation: { Query: 20 } },
+      send: { requests: 20, perRequest: 1, byOperation: { TransactWriteItems: 20 } },
+    },
     memory: { 'user-service': { peakMiB: 90, rssMiB: 80, startRssMiB: 60 }, 'messaging-service': null },
     peakResetWorked: false,
   }
@@ -85,11 +90,12 @@ t.test('the sync and start-up tables carry the ratios', async (t) => {
   t.match(sync, /of 100 users/)
   t.match(sync, /\| link all \(unlinked rows\): user-service +\| 0\.5 +\| 3 +\| 4× +\| 33\.33× +\|/)
   const start = startupTable({
-    cold: { readyS: 20, enginesS: 5, stopS: 1, exitCode: 0 },
-    warm: { readyS: 10, enginesS: 4, stopS: 1, exitCode: 0 },
+    cold: { readyS: 20, enginesS: 5, stopS: 1, exitCode: 0, portsFreed: true },
+    warm: { readyS: 10, enginesS: 4, stopS: 1, exitCode: 0, portsFreed: false },
     warmOverCold: 0.5,
     dataDir: '/tmp/x',
   })
   t.match(start, /\| warm ÷ cold +\| 0\.5× +\|/)
-  t.match(start, /\| cold \(--fresh\) +\| 20 +\| 5 +\| 1 +\| 0 +\|/)
+  t.match(start, /\| cold \(--fresh\) +\| 20 +\| 5 +\| 1 +\| 0 +\| yes +\|/)
+  t.match(start, /\| warm +\| 10 +\| 4 +\| 1 +\| 0 +\| NO +\|/, 'a stack that leaves a port taken is flagged')
 })

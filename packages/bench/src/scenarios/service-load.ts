@@ -11,31 +11,44 @@
  */
 import { randomUUID } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { demoAccessToken, type StackFacts } from '@cruddur/local-stack'
 import { listMessages, newMessage, sendMessage } from '@cruddur/messaging-service/ddb'
 import type { Harness } from '../harness.js'
 import { memoryOf } from '../harness.js'
-import { callLoad, httpLoad } from '../load.js'
+import { callLoad, httpLoad, type LoadRun, mergeRuns } from '../load.js'
 import { type LoadSummary, ratio, round } from '../stats.js'
+
+type Merged = LoadSummary & { sent: number; statuses: Record<string, number> }
 
 export interface LoadPair {
   concurrency: number
-  service: LoadSummary & { statuses: Record<string, number> }
-  raw: LoadSummary
+  service: Merged
+  raw: Merged
   /** service ÷ raw */
   rpsRatio: number | null
   p50Ratio: number | null
   p99Ratio: number | null
-  /** DynamoDB requests the service made per answered request, counted at the engine. */
+  /** DynamoDB requests per request started, counted at the engine (retries under load show here). */
   ddbRequestsPerRequest: number | null
   ddbRequestsByOperation: Record<string, number>
+  /** The same for the raw path: requests per pattern call. */
+  rawDdbRequestsPerCall: number | null
+}
+
+/** DynamoDB requests of one request made alone (sequentially, N times), by operation. */
+export interface ExactCount {
+  requests: number
+  perRequest: number
+  byOperation: Record<string, number>
 }
 
 export interface ServiceLoadResult {
   read: LoadPair[]
   send: LoadPair[]
+  exact: { read: ExactCount; send: ExactCount }
   memory: Record<string, { peakMiB: number; rssMiB: number; startRssMiB: number } | null>
   peakResetWorked: boolean
 }
@@ -136,19 +149,44 @@ export async function measureServiceLoad(
   const startRss = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, memoryOf(pid)?.rssMiB ?? 0]))
   const peakResetWorked = Object.values(pids).every(resetPeak)
 
+  const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0)
+  const byOperation = (counts: Record<string, number>) =>
+    Object.fromEntries(Object.entries(counts).map(([op, n]) => [op.replace('DynamoDB_20120810.', ''), n]))
+  const addCounts = (into: Record<string, number>, counts: Record<string, number>) => {
+    for (const [op, n] of Object.entries(counts)) into[op] = (into[op] ?? 0) + n
+  }
+
+  /** Exactly how many DynamoDB requests one request causes: N requests one after another. */
+  const exactCount = async (request: () => Promise<unknown>, n = 20): Promise<ExactCount> => {
+    await proxy.reset()
+    for (let i = 0; i < n; i++) await request()
+    const counts = await proxy.counts()
+    return { requests: n, perRequest: round(total(counts) / n, 2), byOperation: byOperation(counts) }
+  }
+
+  /**
+   * Warm-up of both paths, then raw, service, service, raw (ABBA) with half the duration each,
+   * so drift on a shared machine hits both paths alike; the halves are merged.
+   */
   const compare = async (
     level: number,
-    serviceRun: (durationS: number) => Promise<LoadSummary & { statuses: Record<string, number> }>,
-    rawRun: (durationS: number) => Promise<LoadSummary>,
+    serviceRun: (durationS: number) => Promise<LoadRun>,
+    rawRun: (durationS: number) => Promise<LoadRun>,
   ): Promise<LoadPair> => {
+    const half = options.durationS / 2
     await rawRun(options.warmupS)
-    const raw = await rawRun(options.durationS)
     await serviceRun(options.warmupS)
-    await proxy.reset()
-    const service = await serviceRun(options.durationS)
-    const counts = await proxy.counts()
-    const total = Object.values(counts).reduce((a, b) => a + b, 0)
-    const answered = Object.values(service.statuses).reduce((a, b) => a + b, 0)
+    const runs = { raw: [] as LoadRun[], service: [] as LoadRun[] }
+    const counts = { raw: {} as Record<string, number>, service: {} as Record<string, number> }
+    for (const path of ['raw', 'service', 'service', 'raw'] as const) {
+      await sleep(path === 'raw' ? 1_000 : 200) // let a service run's in-flight requests drain
+      await proxy.reset()
+      runs[path].push(await (path === 'raw' ? rawRun(half) : serviceRun(half)))
+      if (path === 'service') await sleep(1_000)
+      addCounts(counts[path], await proxy.counts())
+    }
+    const raw = mergeRuns(runs.raw)
+    const service = mergeRuns(runs.service)
     const pair: LoadPair = {
       concurrency: level,
       service,
@@ -156,20 +194,35 @@ export async function measureServiceLoad(
       rpsRatio: ratio(service.rps, raw.rps),
       p50Ratio: ratio(service.p50Ms, raw.p50Ms),
       p99Ratio: ratio(service.p99Ms, raw.p99Ms),
-      ddbRequestsPerRequest: answered ? round(total / answered, 2) : null,
-      ddbRequestsByOperation: Object.fromEntries(
-        Object.entries(counts).map(([op, n]) => [op.replace('DynamoDB_20120810.', ''), n]),
-      ),
+      ddbRequestsPerRequest: service.sent ? round(total(counts.service) / service.sent, 2) : null,
+      ddbRequestsByOperation: byOperation(counts.service),
+      rawDdbRequestsPerCall: raw.sent ? round(total(counts.raw) / raw.sent, 2) : null,
     }
     print(
       `  c=${level}: service ${service.rps} req/s p50 ${service.p50Ms} ms p99 ${service.p99Ms} ms` +
         ` (errors ${service.errors}) | raw ${raw.rps} req/s p50 ${raw.p50Ms} ms p99 ${raw.p99Ms} ms` +
-        ` | ${pair.ddbRequestsPerRequest} DynamoDB req/request`,
+        ` | DynamoDB req/request ${pair.ddbRequestsPerRequest} (raw ${pair.rawDdbRequestsPerCall})`,
     )
     return pair
   }
 
   try {
+    const readOnce = async () => {
+      const res = await fetch(`${facts.messagingService.url}/api/messages/${readConversation}`, {
+        headers: auth,
+      })
+      await json(res, 'GET /api/messages/:uuid')
+    }
+    const exact = {
+      read: await exactCount(readOnce),
+      send: await exactCount(() => post({ message_group_uuid: readConversation, message: TEXT })),
+    }
+    print(
+      `  one GET /api/messages/:uuid = ${exact.read.perRequest} DynamoDB request(s) ${JSON.stringify(exact.read.byOperation)}`,
+    )
+    print(
+      `  one POST /api/messages = ${exact.send.perRequest} DynamoDB request(s) ${JSON.stringify(exact.send.byOperation)}`,
+    )
     print('scenario 1: GET /api/messages/:uuid vs. pattern A Query')
     const read: LoadPair[] = []
     for (const level of options.levels) {
@@ -242,7 +295,7 @@ export async function measureServiceLoad(
         return [name, m ? { ...m, startRssMiB: startRss[name] ?? 0 } : null]
       }),
     )
-    return { read, send, memory, peakResetWorked }
+    return { read, send, exact, memory, peakResetWorked }
   } finally {
     client.destroy()
   }

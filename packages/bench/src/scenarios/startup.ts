@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { freePort } from '@cruddur/local-stack'
+import { freePort, isPortFree } from '@cruddur/local-stack'
 import { ratio, round } from '../stats.js'
 
 export interface StartRun {
@@ -20,6 +20,8 @@ export interface StartRun {
   /** SIGINT → process exit, seconds. */
   stopS: number
   exitCode: number | null
+  /** After the exit, every port of the stack (engines and services) was free again. */
+  portsFreed: boolean
 }
 
 export interface StartupResult {
@@ -80,11 +82,20 @@ async function startOnce(
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
   const exitCode = await exited
   clearTimeout(killer)
+  const ports = [
+    'USER_SERVICE_PORT',
+    'MESSAGING_SERVICE_PORT',
+    'POSTGRES_PORT',
+    'DYNAMODB_PORT',
+    'COGNITO_PORT',
+  ]
+  const free = await Promise.all(ports.map((name) => isPortFree(Number(env[name]))))
   return {
     readyS: round(readyS, 2),
     enginesS: enginesS === null ? null : round(enginesS, 2),
     stopS: round((performance.now() - s0) / 1000, 2),
     exitCode,
+    portsFreed: free.every(Boolean),
   }
 }
 

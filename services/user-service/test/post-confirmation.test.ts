@@ -132,3 +132,27 @@ t.test('a malformed event is a 400 naming the field, never a 500', async (t) => 
   const [row] = await app.sql`select count(*)::int as n from users`
   t.equal(row?.n, 0)
 })
+
+t.test(
+  'the Lambda adapter forwards the event and returns the echo; a conflict fails the trigger',
+  async (t) => {
+    const { createPostConfirmationHandler } = await import('../src/lambda/post-confirmation.js')
+    const app = await build(t)
+    const address = await app.listen({ port: 0, host: '127.0.0.1' })
+    const handler = createPostConfirmationHandler({
+      USER_SERVICE_URL: address,
+      INTERNAL_TOKEN: facts.internalToken,
+    })
+    const sent = event({ preferred_username: 'viaLambda', email: 'lambda@example.com', sub: 'sub-lambda' })
+    t.same(await handler(sent as never), sent)
+    const [row] = await app.sql`select handle from users where cognito_user_id = 'sub-lambda'`
+    t.equal(row?.handle, 'viaLambda')
+    await t.rejects(
+      handler(event({ preferred_username: 'VIALAMBDA', email: 'x@example.com', sub: 'sub-other' }) as never),
+      /user-service answered 409: .*handle_taken/,
+    )
+    const wrongToken = createPostConfirmationHandler({ USER_SERVICE_URL: address, INTERNAL_TOKEN: 'nope' })
+    await t.rejects(wrongToken(sent as never), /answered 401/)
+    t.throws(() => createPostConfirmationHandler({}), /USER_SERVICE_URL and INTERNAL_TOKEN/)
+  },
+)

@@ -170,6 +170,9 @@ t.test('messaging API against a real user-service, cognito-local and DynamoDB Lo
       ['wrong type', { message: 42, handle: bob.handle }, 400, 'invalid_message'],
       ['object message', { message: { text: 'x' }, handle: bob.handle }, 400, 'invalid_message'],
       ['numeric handle', { message: 'x', handle: 7 }, 400, 'invalid_handle'],
+      ['lone surrogate in the message', { message: 'a\ud800b', handle: bob.handle }, 400, 'invalid_message'],
+      ['lone surrogate in the handle', { message: 'x', handle: '\udfff' }, 400, 'invalid_handle'],
+      ['a handle that is a path', { message: 'x', handle: '../by-sub/..' }, 404, 'user_not_found'],
       ['missing message', { handle: bob.handle }, 400, 'invalid_message'],
       ['unknown field', { message: 'x', handle: bob.handle, admin: true }, 400, 'invalid_admin'],
     ]

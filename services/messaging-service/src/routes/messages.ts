@@ -19,6 +19,7 @@ import { ConversationNotFoundError, IdempotencyKeyReusedError } from '../ddb/err
 import { newMessage } from '../ddb/patterns.js'
 
 const DEFAULT_LIMIT = 20
+const LONE_SURROGATE = /\p{Cs}/u
 const errors = {
   400: ErrorBody,
   401: ErrorBody,
@@ -156,13 +157,18 @@ const messagesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         body: CreateMessageBody,
         response: { 200: CreateMessageResponse, ...errors },
       },
-      // Ajv coerces scalars (42 → "42") for the query string's sake; in a JSON body a wrong type is a 400.
+      // Ajv coerces scalars (42 → "42") for the query string's sake; in a JSON body a wrong type is a
+      // 400. A lone UTF-16 surrogate (legal in JSON escapes) is not text DynamoDB or a URL can carry.
       preValidation: async (request) => {
         const body = request.body as Record<string, unknown> | null
         if (!body || typeof body !== 'object') return
         for (const field of ['message', 'handle', 'message_group_uuid']) {
-          if (field in body && typeof body[field] !== 'string') {
+          if (!(field in body)) continue
+          const value = body[field]
+          if (typeof value !== 'string')
             throw badRequest(`invalid_${field}`, `body/${field} must be a string`)
+          if (LONE_SURROGATE.test(value)) {
+            throw badRequest(`invalid_${field}`, `body/${field} is not well-formed Unicode`)
           }
         }
       },

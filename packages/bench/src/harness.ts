@@ -31,7 +31,7 @@ export interface Harness {
 export async function startHarness(
   root: string,
   print: (line: string) => void,
-  { services = true }: { services?: boolean } = {},
+  { services = true, cpuProfDir }: { services?: boolean; cpuProfDir?: string } = {},
 ): Promise<Harness> {
   const stack = await startTestStack()
   const cleanup: (() => Promise<void>)[] = [() => stack.stop()]
@@ -52,18 +52,16 @@ export async function startHarness(
     }
     if (!services) return { facts, engineEndpoint: stack.facts.dynamodb.endpoint, proxy, stop }
     await runSetupHook(root, 'user-service', facts, print)
-    const userService = await startService(root, 'user-service', facts, quiet('user-service'), 'warn')
+    const userService = await withCpuProfile(cpuProfDir, () =>
+      startService(root, 'user-service', facts, quiet('user-service'), 'warn'),
+    )
     cleanup.push(() => userService.stop())
     await runSetupHook(root, 'messaging-service', facts, print)
     // The hook creates the table; ensuring it here too keeps the bench independent of the seed.
     const ddb = localDynamoClient(facts.dynamodb.endpoint, facts.region)
     await ensureTable(ddb, facts.dynamodb.table).finally(() => ddb.destroy())
-    const messagingService = await startService(
-      root,
-      'messaging-service',
-      facts,
-      quiet('messaging-service'),
-      'warn',
+    const messagingService = await withCpuProfile(cpuProfDir, () =>
+      startService(root, 'messaging-service', facts, quiet('messaging-service'), 'warn'),
     )
     cleanup.push(() => messagingService.stop())
     return {
@@ -77,6 +75,29 @@ export async function startHarness(
   } catch (error) {
     await stop()
     throw error
+  }
+}
+
+/**
+ * Spawns with the profiler preload (NODE_OPTIONS=--import, which the service inherits) when a
+ * profile folder is given; the profile is written when the process exits.
+ */
+async function withCpuProfile<T>(dir: string | undefined, spawn: () => Promise<T>): Promise<T> {
+  if (!dir) return spawn()
+  const saved = { options: process.env.NODE_OPTIONS, dir: process.env.BENCH_CPU_PROF_DIR }
+  const preload = new URL('./cpu-profile-preload.js', import.meta.url).href
+  process.env.NODE_OPTIONS = `${saved.options ?? ''} --import=${preload}`.trim()
+  process.env.BENCH_CPU_PROF_DIR = dir
+  try {
+    return await spawn()
+  } finally {
+    for (const [name, value] of [
+      ['NODE_OPTIONS', saved.options],
+      ['BENCH_CPU_PROF_DIR', saved.dir],
+    ] as const) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
   }
 }
 

@@ -3,17 +3,18 @@
  * (docs/performance.md) after a warm-up each, prints tables and writes bench/results.json.
  * Env: BENCH_SCENARIOS (default 1,2,3,4,5,6), BENCH_DURATION (s per measurement, default 5),
  * BENCH_WARMUP (s, default 1), BENCH_CONCURRENCY (default 1,16,64), BENCH_SYNC_USERS (10000),
- * BENCH_SYNC_SDK_USERS (300).
+ * BENCH_SYNC_SDK_USERS (300), BENCH_CPU_PROF=1 (profile both services during 1–2; slows them).
  */
 import { execFile } from 'node:child_process'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { localDynamoClient, repoRoot } from '@cruddur/local-stack'
 import { createTestDatabase } from '@cruddur/local-stack/testing'
 import { type Harness, startHarness } from './harness.js'
-import { capacityTable, loadTable, memoryTable, startupTable, syncTable } from './report.js'
+import { type CpuProfile, summarizeProfile } from './profile-summary.js'
+import { capacityTable, loadTable, memoryTable, profileTable, startupTable, syncTable } from './report.js'
 import { measureCapacity } from './scenarios/capacity.js'
 import { measureCognitoSync } from './scenarios/cognito-sync.js'
 import { measureServiceLoad } from './scenarios/service-load.js'
@@ -35,6 +36,7 @@ const warmupS = Number(env.BENCH_WARMUP ?? 1)
 const levels = list(env.BENCH_CONCURRENCY, [1, 16, 64])
 const syncUsers = Number(env.BENCH_SYNC_USERS ?? 10_000)
 const sdkUsers = Number(env.BENCH_SYNC_SDK_USERS ?? 300)
+const cpuProf = env.BENCH_CPU_PROF === '1' || env.BENCH_CPU_PROF === 'true'
 
 const print = (line: string) => process.stdout.write(`${line}\n`)
 const root = repoRoot()
@@ -61,12 +63,30 @@ async function migrateWithCli(url: string) {
 async function main() {
   const t0 = Date.now()
   let harness: Harness | undefined
+  let profiles: { dir: string; pids: Record<string, string> } | undefined
   const needHarness = [1, 2, 3, 4, 6].some((s) => scenarios.has(s))
   try {
     if (needHarness) {
       print('starting the stack and both services…')
       const services = [1, 2, 6].some((s) => scenarios.has(s))
-      harness = await startHarness(root, print, { services })
+      const cpuProfDir =
+        cpuProf && services ? path.join(root, 'bench', 'profiles', `${Date.now()}`) : undefined
+      if (cpuProfDir) {
+        await mkdir(cpuProfDir, { recursive: true })
+        print(
+          `  profiling both services into ${path.relative(root, cpuProfDir)} (figures are slower while profiling)`,
+        )
+      }
+      harness = await startHarness(root, print, { services, ...(cpuProfDir ? { cpuProfDir } : {}) })
+      profiles = cpuProfDir
+        ? {
+            dir: cpuProfDir,
+            pids: {
+              [String(harness.userService?.child.pid)]: 'user-service',
+              [String(harness.messagingService?.child.pid)]: 'messaging-service',
+            },
+          }
+        : undefined
       print(`  up in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
     }
     if (harness && (scenarios.has(1) || scenarios.has(2) || scenarios.has(6))) {
@@ -117,6 +137,19 @@ async function main() {
     }
   } finally {
     await harness?.stop()
+  }
+  if (profiles) {
+    const summaries: Record<string, unknown> = {}
+    for (const file of (await readdir(profiles.dir)).filter((f) => f.endsWith('.cpuprofile'))) {
+      const pid = file.split('.')[3] ?? ''
+      const service = profiles.pids[pid] ?? `pid ${pid}`
+      const summary = summarizeProfile(
+        JSON.parse(await readFile(path.join(profiles.dir, file), 'utf8')) as CpuProfile,
+      )
+      summaries[service] = { file: path.relative(root, path.join(profiles.dir, file)), ...summary }
+      tables.push(profileTable(service, summary))
+    }
+    results.profiles = summaries
   }
   if (scenarios.has(5)) {
     print('scenario 5: pnpm start, cold and warm (in a temp data folder, on free ports)')

@@ -1,4 +1,5 @@
 /** Formats the results as plain-text tables (also pasted into docs/performance.md). */
+import type { ProfileSummary } from './profile-summary.js'
 import type { PatternRow } from './scenarios/capacity.js'
 import type { CognitoSyncResult } from './scenarios/cognito-sync.js'
 import type { LoadPair, ServiceLoadResult } from './scenarios/service-load.js'
@@ -122,5 +123,13 @@ export function startupTable(s: StartupResult): string {
       ],
       ['warm ÷ cold', x(s.warmOverCold), null, null, null, null],
     ],
+  )}`
+}
+
+export function profileTable(service: string, p: ProfileSummary): string {
+  const areas = p.byArea.map((a) => `${a.area} ${a.percent}%`).join(', ')
+  return `CPU profile of ${service} over the whole run (${p.busyMs} ms busy) — by area: ${areas}\n${table(
+    ['function (self time)', 'area', 'ms', '%'],
+    p.byFunction.map((f) => [f.fn, f.area, f.ms, f.percent]),
   )}`
 }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { capacityTable, loadTable, memoryTable, startupTable, syncTable } from '../src/report.js'
+import { capacityTable, loadTable, memoryTable, profileTable, startupTable, syncTable } from '../src/report.js'
 import type { PatternRow } from '../src/scenarios/capacity.js'
 import type { CognitoSyncResult } from '../src/scenarios/cognito-sync.js'
 import type { LoadPair, ServiceLoadResult } from '../src/scenarios/service-load.js'
@@ -98,4 +98,14 @@ t.test('the sync and start-up tables carry the ratios', async (t) => {
   t.match(start, /\| warm ÷ cold +\| 0\.5× +\|/)
   t.match(start, /\| cold \(--fresh\) +\| 20 +\| 5 +\| 1 +\| 0 +\| yes +\|/)
   t.match(start, /\| warm +\| 10 +\| 4 +\| 1 +\| 0 +\| NO +\|/, 'a stack that leaves a port taken is flagged')
+})
+
+t.test('the profile table lists the hottest functions and the areas', async (t) => {
+  const text = profileTable('messaging-service', {
+    busyMs: 100,
+    byArea: [{ area: 'aws-jwt-verify', ms: 40, percent: 40 }],
+    byFunction: [{ fn: 'verify jwt.js:10', area: 'aws-jwt-verify', ms: 40, percent: 40 }],
+  })
+  t.match(text, /messaging-service over the whole run \(100 ms busy\) — by area: aws-jwt-verify 40%/)
+  t.match(text, /\| verify jwt\.js:10 +\| aws-jwt-verify +\| 40 +\| 40 +\|/)
 })

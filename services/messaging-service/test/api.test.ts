@@ -234,6 +234,35 @@ t.test('messaging API against a real user-service, cognito-local and DynamoDB Lo
     t.equal(daveMessages.json().length, 1, 'stored once')
   })
 
+  await t.test(
+    '100 concurrent sends over HTTP: all 200, all stored, the list shows the newest',
+    async (t) => {
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          post(i % 2 ? alice : bob, { message: `burst ${i}`, message_group_uuid: conversation }),
+        ),
+      )
+      t.same(
+        results.filter((r) => r.statusCode !== 200).map((r) => r.body),
+        [],
+        'every send answered 200',
+      )
+      const page = await get(alice, `/api/messages/${conversation}?limit=100`)
+      const stored = new Set(page.json().map((m: { uuid: string }) => m.uuid))
+      t.ok(
+        results.every((r) => stored.has(r.json().uuid)),
+        'every acknowledged message is stored',
+      )
+      const newest = page.json().at(-1)
+      for (const me of [alice, bob]) {
+        const groups = await get(me, '/api/message_groups')
+        const entry = groups.json().find((g: { uuid: string }) => g.uuid === conversation)
+        t.equal(entry?.message, newest.message, 'the list shows the newest message')
+        t.equal(entry?.created_at, newest.created_at)
+      }
+    },
+  )
+
   await t.test('two simultaneous starts for one pair end with one conversation', async (t) => {
     const [erin, frank] = await Promise.all(
       ['erin', 'frank'].map((prefix) => cognitoUser(t, { prefix, userServiceUrl: userService.url })),

@@ -23,7 +23,10 @@ export default fp(
         ? { endpoint: DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
         : {}),
       maxAttempts: 2,
-      requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+      // 3 s to connect: under a burst (200 concurrent sends on a busy 2-core box) DynamoDB Local
+      // accepted connections slower than 1 s and sends failed; a refused connection is still
+      // immediate, and a stalled engine still becomes a 503 after the request timeout.
+      requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000 },
     })
     const doc = DynamoDBDocumentClient.from(client, {
       marshallOptions: { removeUndefinedValues: true },

@@ -67,8 +67,8 @@ async function main() {
   const needHarness = [1, 2, 3, 4, 6].some((s) => scenarios.has(s))
   try {
     if (needHarness) {
-      print('starting the stack and both services…')
       const services = [1, 2, 6].some((s) => scenarios.has(s))
+      print(services ? 'starting the stack and both services…' : 'starting the engines…')
       const cpuProfDir =
         cpuProf && services ? path.join(root, 'bench', 'profiles', `${Date.now()}`) : undefined
       if (cpuProfDir) {

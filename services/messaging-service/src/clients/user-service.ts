@@ -56,6 +56,7 @@ export function createUserServiceClient(options: UserServiceClientOptions) {
   const timeoutMs = options.timeoutMs ?? 2_000
   const cache = new TtlCache<InternalUser>(options.cacheTtlMs ?? 30_000, options.cacheMaxEntries ?? 10_000)
   const base = options.baseUrl.replace(/\/+$/, '')
+  const inflight = new Map<string, Promise<InternalUser | null>>()
 
   async function call(
     method: 'GET' | 'POST',
@@ -100,12 +101,23 @@ export function createUserServiceClient(options: UserServiceClientOptions) {
     async bySub(sub: string, requestId?: string): Promise<InternalUser | null> {
       const hit = cache.get(`sub:${sub}`)
       if (hit) return hit
-      const res = await call('GET', `/internal/users/by-sub/${encodeURIComponent(sub)}`, requestId)
-      if (res.status === 404) return null
-      if (res.status !== 200) throw dependencyUnavailable('user-service', new Error(`by-sub ${res.status}`))
-      const user = res.json as InternalUser
-      remember(user)
-      return user
+      // A burst from one caller (a client sending many messages at once) asks only once.
+      const pending = inflight.get(sub)
+      if (pending) return pending
+      const lookup = (async () => {
+        const res = await call('GET', `/internal/users/by-sub/${encodeURIComponent(sub)}`, requestId)
+        if (res.status === 404) return null
+        if (res.status !== 200) throw dependencyUnavailable('user-service', new Error(`by-sub ${res.status}`))
+        const user = res.json as InternalUser
+        remember(user)
+        return user
+      })()
+      inflight.set(sub, lookup)
+      try {
+        return await lookup
+      } finally {
+        inflight.delete(sub)
+      }
     },
     /** The user with this handle (case-insensitive), or null. Not cached: handles can change hands. */
     async byHandle(handle: string, requestId?: string): Promise<InternalUser | null> {

@@ -81,7 +81,7 @@ export function capacityTable(rows: PatternRow[]): string {
       u(r.original.billed.read, r.original.billed.write),
       r.current.failedRequests
         ? `${r.current.requests} (${r.current.failedRequests} cancelled)`
-        : r.current.requests,
+        : r.current.requests || 'in C',
       u(r.current.engine.read, r.current.engine.write),
       u(r.current.billed.read, r.current.billed.write),
       x(r.writeRatio),

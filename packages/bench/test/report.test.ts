@@ -1,5 +1,12 @@
 import t from 'tap'
-import { capacityTable, loadTable, memoryTable, profileTable, startupTable, syncTable } from '../src/report.js'
+import {
+  capacityTable,
+  loadTable,
+  memoryTable,
+  profileTable,
+  startupTable,
+  syncTable,
+} from '../src/report.js'
 import type { PatternRow } from '../src/scenarios/capacity.js'
 import type { CognitoSyncResult } from '../src/scenarios/cognito-sync.js'
 import type { LoadPair, ServiceLoadResult } from '../src/scenarios/service-load.js'
@@ -108,4 +115,27 @@ t.test('the profile table lists the hottest functions and the areas', async (t) 
   })
   t.match(text, /messaging-service over the whole run \(100 ms busy\) — by area: aws-jwt-verify 40%/)
   t.match(text, /\| verify jwt\.js:10 +\| aws-jwt-verify +\| 40 +\| 40 +\|/)
+})
+
+t.test('a pattern that is part of another request says so instead of 0 requests', async (t) => {
+  const cost = (requests: number) => ({
+    requests,
+    engine: { read: 0, write: 6 },
+    billed: { read: 0, write: 8 },
+    byTarget: {},
+  })
+  const rows: PatternRow[] = [
+    { pattern: 'E', action: 'lists', original: cost(5), current: cost(0), writeRatio: 1, readRatio: null },
+    {
+      pattern: 'D again',
+      action: 'again',
+      original: cost(6),
+      current: { ...cost(2), failedRequests: 1 },
+      writeRatio: 1,
+      readRatio: null,
+    },
+  ]
+  const text = capacityTable(rows)
+  t.match(text, /\| E +\| lists +\| 5 +\| 0 R \/ 8 W +\| in C +\|/)
+  t.match(text, /\| 2 \(1 cancelled\) +\|/)
 })

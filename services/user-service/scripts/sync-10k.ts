@@ -7,6 +7,8 @@
  *      `UPDATE users SET cognito_user_id = $sub WHERE handle = $handle` per user.
  * Not part of the tests. Run (starts its own throw-away stack unless CRUDDUR_STACK is set):
  *   cd services/user-service && pnpm exec cruddur-stack run -- tsx scripts/sync-10k.ts [count]
+ * `--paged` instead feeds the sync synthetic users in pages of 60 (what real Cognito answers;
+ * cognito-local ignores Limit), to measure the per-page statements without creating users.
  */
 import {
   CognitoIdentityProviderClient,
@@ -19,7 +21,9 @@ import { type CognitoUserRecord, cognitoUserPages, syncCognitoUsers } from '../s
 import { migrate } from '../src/db/migrate.js'
 import { createUsersRepository } from '../src/repositories/users.js'
 
-const COUNT = Number(process.argv[2] ?? 10_000)
+const COUNT = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 10_000)
+const PAGED = process.argv.includes('--paged')
+let t0 = performance.now()
 const facts = testStack()
 const log = (line: string) => process.stdout.write(`${line}\n`)
 const client = new CognitoIdentityProviderClient({
@@ -43,9 +47,43 @@ async function preload(sql: postgres.Sql, users: CognitoUserRecord[]) {
                          ${users.map((u) => u.email ?? '')}::text[])`
 }
 
+if (PAGED) {
+  const users: CognitoUserRecord[] = Array.from({ length: COUNT }, (_, i) => ({
+    username: `u${i}`,
+    sub: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    handle: `u${i}`,
+    email: `u${i}@example.com`,
+    name: `User ${i}`,
+    status: 'CONFIRMED',
+    enabled: true,
+  }))
+  async function* pagesOf60() {
+    for (let i = 0; i < users.length; i += 60) yield users.slice(i, i + 60)
+  }
+  for (const mode of ['link', 'create'] as const) {
+    const { db, sql } = await freshDb(`paged_${mode}`)
+    if (mode === 'link') await preload(sql, users)
+    const store = createUsersRepository({ sql })
+    t0 = performance.now()
+    const report = await syncCognitoUsers({ store, pages: pagesOf60() })
+    log(
+      `paged (60/page) service sync, ${mode}: ${(performance.now() - t0).toFixed(0)} ms wall, ${report.pages} pages, ${report.sqlStatements} SQL statements, updated ${report.updated}, created ${report.created}`,
+    )
+    t0 = performance.now()
+    const again = await syncCognitoUsers({ store, pages: pagesOf60() })
+    log(
+      `   re-run: ${(performance.now() - t0).toFixed(0)} ms wall, ${again.sqlStatements} SQL statements, unchanged ${again.unchanged}`,
+    )
+    await sql.end()
+    await db.drop()
+  }
+  client.destroy()
+  process.exit(0)
+}
+
 const pool = await client.send(new CreateUserPoolCommand({ PoolName: `sync-10k-${uniqueSuffix()}` }))
 const userPoolId = pool.UserPool?.Id as string
-let t0 = performance.now()
+t0 = performance.now()
 await createBulkUsers(client, userPoolId, COUNT, {
   prefix: 'u',
   concurrency: 8,

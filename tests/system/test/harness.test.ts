@@ -18,7 +18,7 @@ import { type System, startSystem } from './lib/system.js'
 let system: System
 
 t.before(async () => {
-  system = await startSystem('harness', { services: false })
+  system = await startSystem('harness', { services: false, proxyDynamo: true })
 })
 t.teardown(async () => {
   await system?.stop()

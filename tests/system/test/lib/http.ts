@@ -113,7 +113,7 @@ export interface ErrorBody {
 
 /** Text that must never reach a client: stack frames, SQL, driver and AWS SDK error text. */
 export const INTERNALS =
-  /(\n\s+at |at [\w.<>]+ \(|node_modules|\.ts:\d+|\.js:\d+|\bselect\b.+\bfrom\b|\binsert into\b|\bupdate\b.+\bset\b|syntax error at|relation "|violates|duplicate key|PostgresError|sqlstate|ValidationException|ConditionalCheckFailed|TransactionCanceled|ResourceNotFound|ProvisionedThroughput|ServiceException|com\.amazonaws|AccessDenied|UnrecognizedClient|ECONNREFUSED|ECONNRESET|ETIMEDOUT|TypeError|ReferenceError|Cannot read properties|is not a function|undefined is not)/i
+  /(\n\s+at |at [\w.<>]+ \(|node_modules|\.ts:\d+|\.js:\d+|\bselect\b.+\bfrom\b|\binsert into\b|\bupdate\b.+\bset\b|syntax error at|relation "|violates|duplicate key|PostgresError|\bsqlstate\b|ValidationException|ConditionalCheckFailed|TransactionCanceled|ResourceNotFound|ProvisionedThroughput|ServiceException|com\.amazonaws|AccessDenied|UnrecognizedClient|ECONNREFUSED|ECONNRESET|ETIMEDOUT|TypeError|ReferenceError|Cannot read properties|is not a function|undefined is not)/i
 
 /**
  * The internal detail a body leaks, if any. Echoes of what the client itself sent are cut out

@@ -9,7 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs'
-import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import { chmod, cp, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -51,7 +51,7 @@ export interface System {
   /** Lines of the setup hooks and engines, for diagnostics and the secret scan. */
   otherLogs: string[]
   services: Partial<Record<ServiceName, ServiceProcess>>
-  /** messaging-service reaches DynamoDB through this proxy (hold() = a stalled DynamoDB). */
+  /** With `proxyDynamo`, messaging-service reaches DynamoDB through it (hold() = a stalled DynamoDB). */
   dynamoProxy: TcpProxy
   dynamo: DynamoEngine
   postgres: PostgresEngine
@@ -84,6 +84,11 @@ async function waitForPortFree(port: number, timeoutMs = 15_000) {
 export interface SystemOptions {
   /** false: engines (and the DynamoDB proxy) only, no setup hooks and no services. */
   services?: boolean
+  /**
+   * true: messaging-service reaches DynamoDB through `dynamoProxy` (for the stall faults).
+   * Off by default: under load the proxy, living in the test process, would be measured too.
+   */
+  proxyDynamo?: boolean
 }
 
 export async function startSystem(name: string, options: SystemOptions = {}): Promise<System> {
@@ -138,7 +143,10 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
     const facts: StackFacts = {
       region,
       postgres: { url: postgres.url() },
-      dynamodb: { endpoint: dynamoProxy.endpoint, table: DEFAULT_TABLE },
+      dynamodb: {
+        endpoint: options.proxyDynamo ? dynamoProxy.endpoint : dynamo.endpoint,
+        table: DEFAULT_TABLE,
+      },
       cognito: {
         endpoint: cognito.endpoint,
         userPoolId: cognito.userPoolId,
@@ -269,6 +277,8 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
         for (const service of [...SERVICE_ORDER].reverse()) await stopService(service, 'SIGTERM', 5_000)
         await dynamoProxy.close().catch(() => {})
         await Promise.allSettled([cognito.stop(), dynamo.stop(), postgres.stop()])
+        const keep = process.env.SYSTEM_TESTS_KEEP_LOGS
+        if (keep) await cp(logDir, path.join(keep, name), { recursive: true }).catch(() => {})
         await rm(base, { recursive: true, force: true })
         if (postgres.dataDir !== dirs.postgres) await rm(postgres.dataDir, { recursive: true, force: true })
       },

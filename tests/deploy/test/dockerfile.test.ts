@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,6 +15,27 @@ function runSteps(dockerfile: string): string[] {
     .filter((line) => line.startsWith('RUN '))
     .map((line) => line.slice(4).trim())
 }
+
+/**
+ * The image starts from `COPY . .` of a clean checkout (.dockerignore drops node_modules and
+ * build output). We do the same into a temp folder, so the build steps never relink the
+ * node_modules of the workspace the other test suites are running from.
+ */
+function buildContext(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'docker-context-'))
+  const files = spawnSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+  for (const file of files.stdout.split('\n').filter(Boolean)) {
+    try {
+      cpSync(path.join(root, file), path.join(dir, file))
+    } catch {
+      // listed but deleted in the working tree: not part of the context
+    }
+  }
+  return dir
+}
+
+const context = buildContext()
+t.teardown(() => rmSync(context, { recursive: true, force: true }))
 
 for (const svc of ['user-service', 'messaging-service']) {
   t.test(`${svc} Dockerfile: non-root, node as PID 1, never npm start`, async (t) => {
@@ -34,13 +55,12 @@ for (const svc of ['user-service', 'messaging-service']) {
       const out = mkdtempSync(path.join(os.tmpdir(), `deploy-${svc}-`))
       rmSync(out, { recursive: true })
       t.teardown(() => rmSync(out, { recursive: true, force: true }))
-      // The image builds from a clean copy; here the workspace is already installed and built,
-      // so the same commands run offline against it (the lockfile must still match).
+      // Offline: the package store is warm from the workspace install; CI reaches no other host.
       const script = (deploy as string)
         .replace(/\/out\b/g, out)
         .replace('pnpm install --frozen-lockfile', 'pnpm install --frozen-lockfile --offline')
       const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], {
-        cwd: root,
+        cwd: context,
         encoding: 'utf8',
         env: { ...process.env, CI: 'true' },
       })

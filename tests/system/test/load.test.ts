@@ -49,7 +49,7 @@ async function send(
   figures.sendsAttempted++
   const key = `load-${randomUUID()}`
   let result: Reply<SentMessage> | { status: string } = { status: 'not sent' }
-  for (let attempt = 1; attempt <= 10; attempt++) {
+  for (let attempt = 1; attempt <= 20; attempt++) {
     try {
       const res = await messaging<SentMessage>(system, 'POST', '/api/messages', {
         token: from.accessToken,
@@ -77,7 +77,7 @@ async function send(
       unclean.push(result.status)
       break
     }
-    await sleep(200 * attempt + Math.random() * 200)
+    await sleep(Math.min(2_000, 200 * attempt) + Math.random() * 200)
   }
   return result
 }

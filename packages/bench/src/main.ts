@@ -65,6 +65,12 @@ async function main() {
   let harness: Harness | undefined
   let profiles: { dir: string; pids: Record<string, string> } | undefined
   const needHarness = [1, 2, 3, 4, 6].some((s) => scenarios.has(s))
+  // Ctrl-C: stop the engines and services we started (and their temp folders), then leave.
+  process.once('SIGINT', () => {
+    print('\ninterrupted: stopping the stack…')
+    const stopping = harness?.stop() ?? Promise.resolve()
+    stopping.finally(() => process.exit(130))
+  })
   try {
     if (needHarness) {
       const services = [1, 2, 6].some((s) => scenarios.has(s))

@@ -8,7 +8,7 @@ import {
   startTestStack,
 } from '@cruddur/local-stack'
 import { ensureTable } from '@cruddur/messaging-service/ddb'
-import { type CountingProxy, startCountingProxy } from './ddb-proxy.js'
+import { type CountingProxy, startCountingProxy } from './counting-proxy.js'
 
 type ManagedProcess = Awaited<ReturnType<typeof startService>>
 
@@ -17,6 +17,8 @@ export interface Harness {
   /** DynamoDB Local itself (the services talk to it through `proxy`). */
   engineEndpoint: string
   proxy: CountingProxy
+  /** Counts the messaging-service's calls to the user-service (absent without services). */
+  userServiceProxy?: CountingProxy
   /** Absent when the run needs no service (only scenarios 3 and 4). */
   userService?: ManagedProcess
   messagingService?: ManagedProcess
@@ -56,18 +58,23 @@ export async function startHarness(
       startService(root, 'user-service', facts, quiet('user-service'), 'warn'),
     )
     cleanup.push(() => userService.stop())
-    await runSetupHook(root, 'messaging-service', facts, print)
+    // The messaging-service reaches the user-service through a second counting proxy.
+    const userServiceProxy = await startCountingProxy(facts.userService.url)
+    cleanup.push(() => userServiceProxy.stop())
+    const messagingFacts: StackFacts = { ...facts, userService: { url: userServiceProxy.endpoint } }
+    await runSetupHook(root, 'messaging-service', messagingFacts, print)
     // The hook creates the table; ensuring it here too keeps the bench independent of the seed.
     const ddb = localDynamoClient(facts.dynamodb.endpoint, facts.region)
     await ensureTable(ddb, facts.dynamodb.table).finally(() => ddb.destroy())
     const messagingService = await withCpuProfile(cpuProfDir, () =>
-      startService(root, 'messaging-service', facts, quiet('messaging-service'), 'warn'),
+      startService(root, 'messaging-service', messagingFacts, quiet('messaging-service'), 'warn'),
     )
     cleanup.push(() => messagingService.stop())
     return {
       facts,
       engineEndpoint: stack.facts.dynamodb.endpoint,
       proxy,
+      userServiceProxy,
       userService,
       messagingService,
       stop,

@@ -30,6 +30,7 @@ export function loadTable(title: string, pairs: LoadPair[]): string {
       'p50 ratio',
       'p99 ratio',
       'DDB req per request (raw)',
+      'user-svc calls per request',
       'errors',
     ],
     pairs.map((p) => [
@@ -42,6 +43,7 @@ export function loadTable(title: string, pairs: LoadPair[]): string {
       x(p.p50Ratio),
       x(p.p99Ratio),
       `${p.ddbRequestsPerRequest ?? '–'} (${p.rawDdbRequestsPerCall ?? '–'})`,
+      p.userServiceRequestsPerRequest,
       `${p.service.errors}/${p.raw.errors}`,
     ]),
   )}`

@@ -33,12 +33,13 @@ t.test('the load table shows both paths, their ratio and the DynamoDB requests p
     ddbRequestsPerRequest: 1,
     ddbRequestsByOperation: { Query: 5000 },
     rawDdbRequestsPerCall: 1,
+    userServiceRequestsPerRequest: 0.002,
   }
   const text = loadTable('Scenario 1', [pair])
   t.match(text, /^Scenario 1\n/)
   t.match(
     text,
-    /\| 16 +\| 1000 +\| 2000 +\| 0\.5× +\| 10 \/ 30 +\| 5 \/ 12 +\| 2× +\| 2\.5× +\| 1 \(1\) +\| 0\/0 +\|/,
+    /\| 16 +\| 1000 +\| 2000 +\| 0\.5× +\| 10 \/ 30 +\| 5 \/ 12 +\| 2× +\| 2\.5× +\| 1 \(1\) +\| 0\.002 +\| 0\/0 +\|/,
   )
 })
 
@@ -47,8 +48,20 @@ t.test('the memory table says when the peak could not be reset', async (t) => {
     read: [],
     send: [],
     exact: {
-      read: { requests: 20, perRequest: 1, byOperation: { Query: 20 } },
-      send: { requests: 20, perRequest: 1, byOperation: { TransactWriteItems: 20 } },
+      read: {
+        requests: 20,
+        perRequest: 1,
+        byOperation: { Query: 20 },
+        userServicePerRequest: 0,
+        userServiceByOperation: {},
+      },
+      send: {
+        requests: 20,
+        perRequest: 1,
+        byOperation: { TransactWriteItems: 20 },
+        userServicePerRequest: 0,
+        userServiceByOperation: {},
+      },
     },
     memory: { 'user-service': { peakMiB: 90, rssMiB: 80, startRssMiB: 60 }, 'messaging-service': null },
     peakResetWorked: false,

@@ -36,6 +36,8 @@ export interface LoadPair {
   ddbRequestsByOperation: Record<string, number>
   /** The same for the raw path: requests per pattern call. */
   rawDdbRequestsPerCall: number | null
+  /** Calls the messaging-service made to the user-service per request started (its cache at work). */
+  userServiceRequestsPerRequest: number | null
 }
 
 /** DynamoDB requests of one request made alone (sequentially, N times), by operation. */
@@ -43,6 +45,9 @@ export interface ExactCount {
   requests: number
   perRequest: number
   byOperation: Record<string, number>
+  /** Calls to the user-service per request, by route. */
+  userServicePerRequest: number | null
+  userServiceByOperation: Record<string, number>
 }
 
 export interface ServiceLoadResult {
@@ -105,6 +110,7 @@ export async function measureServiceLoad(
   options: { levels: number[]; durationS: number; warmupS: number; print: (line: string) => void },
 ): Promise<ServiceLoadResult> {
   const { facts, proxy } = h
+  const usProxy = h.userServiceProxy
   const { print } = options
   const sender = facts.demoUsers[0] ?? 'andrewbrown'
   const token = await demoAccessToken(facts, sender)
@@ -159,9 +165,17 @@ export async function measureServiceLoad(
   /** Exactly how many DynamoDB requests one request causes: N requests one after another. */
   const exactCount = async (request: () => Promise<unknown>, n = 20): Promise<ExactCount> => {
     await proxy.reset()
+    await usProxy?.reset()
     for (let i = 0; i < n; i++) await request()
     const counts = await proxy.counts()
-    return { requests: n, perRequest: round(total(counts) / n, 2), byOperation: byOperation(counts) }
+    const us = (await usProxy?.counts()) ?? {}
+    return {
+      requests: n,
+      perRequest: round(total(counts) / n, 2),
+      byOperation: byOperation(counts),
+      userServicePerRequest: usProxy ? round(total(us) / n, 2) : null,
+      userServiceByOperation: us,
+    }
   }
 
   /**
@@ -178,12 +192,15 @@ export async function measureServiceLoad(
     await serviceRun(options.warmupS)
     const runs = { raw: [] as LoadRun[], service: [] as LoadRun[] }
     const counts = { raw: {} as Record<string, number>, service: {} as Record<string, number> }
+    const usCounts: Record<string, number> = {}
     for (const path of ['raw', 'service', 'service', 'raw'] as const) {
       await sleep(path === 'raw' ? 1_000 : 200) // let a service run's in-flight requests drain
       await proxy.reset()
+      await usProxy?.reset()
       runs[path].push(await (path === 'raw' ? rawRun(half) : serviceRun(half)))
       if (path === 'service') await sleep(1_000)
       addCounts(counts[path], await proxy.counts())
+      if (path === 'service') addCounts(usCounts, (await usProxy?.counts()) ?? {})
     }
     const raw = mergeRuns(runs.raw)
     const service = mergeRuns(runs.service)
@@ -197,6 +214,8 @@ export async function measureServiceLoad(
       ddbRequestsPerRequest: service.sent ? round(total(counts.service) / service.sent, 2) : null,
       ddbRequestsByOperation: byOperation(counts.service),
       rawDdbRequestsPerCall: raw.sent ? round(total(counts.raw) / raw.sent, 2) : null,
+      userServiceRequestsPerRequest:
+        usProxy && service.sent ? round(total(usCounts) / service.sent, 4) : null,
     }
     print(
       `  c=${level}: service ${service.rps} req/s p50 ${service.p50Ms} ms p99 ${service.p99Ms} ms` +
@@ -217,12 +236,15 @@ export async function measureServiceLoad(
       read: await exactCount(readOnce),
       send: await exactCount(() => post({ message_group_uuid: readConversation, message: TEXT })),
     }
-    print(
-      `  one GET /api/messages/:uuid = ${exact.read.perRequest} DynamoDB request(s) ${JSON.stringify(exact.read.byOperation)}`,
-    )
-    print(
-      `  one POST /api/messages = ${exact.send.perRequest} DynamoDB request(s) ${JSON.stringify(exact.send.byOperation)}`,
-    )
+    for (const [what, c] of [
+      ['GET /api/messages/:uuid', exact.read],
+      ['POST /api/messages', exact.send],
+    ] as const) {
+      print(
+        `  one ${what} = ${c.perRequest} DynamoDB request(s) ${JSON.stringify(c.byOperation)}, ` +
+          `${c.userServicePerRequest} user-service request(s) ${JSON.stringify(c.userServiceByOperation)}`,
+      )
+    }
     print('scenario 1: GET /api/messages/:uuid vs. pattern A Query')
     const read: LoadPair[] = []
     for (const level of options.levels) {

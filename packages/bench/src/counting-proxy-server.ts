@@ -1,11 +1,14 @@
 /**
- * A pass-through HTTP proxy in front of DynamoDB Local that counts requests by X-Amz-Target,
- * so the bench can count the DynamoDB calls a *service process* makes without touching it.
+ * A pass-through HTTP proxy that counts requests: in front of DynamoDB Local by X-Amz-Target,
+ * in front of the user-service by method and path (ids replaced by :id), so the bench can count
+ * the calls a *service process* makes without touching it.
  * Runs as its own process (its own event loop) so it does not steal the load generator's.
  * argv: <target endpoint>. Prints `listening <port>` once ready.
- * GET /__bench/counts → {"DynamoDB_20120810.Query": n, ...}; POST /__bench/reset zeroes them.
+ * GET /__bench/counts → {"DynamoDB_20120810.Query": n, "GET /internal/users/by-sub/:id": n, ...};
+ * POST /__bench/reset zeroes them.
  */
 import http from 'node:http'
+import { operationOf } from './proxy-operation.js'
 
 const target = new URL(process.argv[2] ?? '')
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 })
@@ -18,7 +21,7 @@ const server = http.createServer((req, res) => {
     res.end(JSON.stringify(counts))
     return
   }
-  const op = String(req.headers['x-amz-target'] ?? 'other')
+  const op = String(req.headers['x-amz-target'] ?? operationOf(req.method, req.url))
   counts[op] = (counts[op] ?? 0) + 1
   const upstream = http.request(
     {

@@ -10,12 +10,12 @@ export interface CountingProxy {
   stop(): Promise<void>
 }
 
-/** Starts ddb-proxy-server.js in front of `target` and resolves once it listens. */
+/** Starts counting-proxy-server.js in front of `target` and resolves once it listens. */
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
-  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'ddb-proxy-server.js')
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'counting-proxy-server.js')
   const child = spawn(process.execPath, [script, target], { stdio: ['ignore', 'pipe', 'inherit'] })
   const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the DynamoDB counting proxy exited (${code})`)))
+    child.once('exit', (code) => reject(new Error(`the counting proxy exited (${code})`)))
     child.stdout.on('data', (chunk: Buffer) => {
       const match = /listening (\d+)/.exec(chunk.toString('utf8'))
       if (match) resolve(Number(match[1]))

@@ -15,6 +15,9 @@ export const corsPlugin = fp<{ frontendUrl: string }>(
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
       exposedHeaders: ['x-next-cursor'],
       maxAge: 600,
+      // An OPTIONS without preflight headers is not a CORS request: let it reach the router
+      // (404/405 in the contract's JSON shape) instead of a text/plain 400.
+      strictPreflight: false,
     })
   },
   { name: 'cors' },

@@ -1,5 +1,12 @@
 import closeWithGrace from 'close-with-grace'
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify'
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify'
 import fp from 'fastify-plugin'
 import { environment } from './config.js'
 
@@ -14,6 +21,27 @@ export interface RunServerOptions {
 /** Header that carries the request id from service to service (and back in responses). */
 export const REQUEST_ID_HEADER = 'x-request-id'
 
+/**
+ * One access line per request, written when it completes: method, url, status, time and the
+ * request id (Fastify's default writes an extra "incoming request" line first).
+ */
+export class AccessLogController extends LogController {
+  override incomingRequest(request: FastifyRequest) {
+    if (!this.isLogDisabled(request)) request.log.debug('incoming request')
+  }
+
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply) {
+    if (this.isLogDisabled(request)) return
+    const line = {
+      req: { method: request.method, url: request.url, remoteAddress: request.ip },
+      res: { statusCode: reply.statusCode },
+      responseTime: reply.elapsedTime,
+    }
+    if (error) reply.log.error({ ...line, err: error }, 'request errored')
+    else reply.log.info(line, 'request completed')
+  }
+}
+
 export function serverOptions(name: string): FastifyServerOptions {
   const level = String(environment().LOG_LEVEL || 'info')
   return {
@@ -25,6 +53,7 @@ export function serverOptions(name: string): FastifyServerOptions {
         censor: '[redacted]',
       },
     },
+    logController: new AccessLogController(),
     requestIdHeader: REQUEST_ID_HEADER,
     genReqId: () => crypto.randomUUID(),
     bodyLimit: 64 * 1024,

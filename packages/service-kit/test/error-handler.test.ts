@@ -1,9 +1,9 @@
 import Fastify from 'fastify'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { Type } from 'typebox'
 import { errorHandlerPlugin, HttpError, healthPlugin, serverOptions, unprocessable } from '../src/index.js'
 
-async function build(t: Tap.Test) {
+async function build(t: Test) {
   const app = Fastify({ ...serverOptions('test'), logger: false })
   await app.register(errorHandlerPlugin)
   await app.register(healthPlugin)
@@ -34,9 +34,6 @@ async function build(t: Tap.Test) {
   })
   t.teardown(() => app.close())
   return app
-}
-namespace Tap {
-  export type Test = Parameters<Parameters<typeof t.test>[1]>[0]
 }
 
 t.test('purposeful errors keep their status and codes', async (t) => {

@@ -13,6 +13,7 @@ import {
   notFound,
   openApiPlugin,
   reasonPhrase,
+  serverOptions,
   unauthorized,
 } from '../src/index.js'
 
@@ -88,4 +89,38 @@ t.test('SIGTERM lets in-flight requests finish, refuses new ones, exits 0', asyn
   const [code] = await exited
   t.equal(code, 0, 'exit code 0')
   await t.rejects(fetch(`http://127.0.0.1:${port}/slow`), 'nothing listens afterwards')
+})
+
+t.test('one access line per request, with the request id, and no Authorization header in it', async (t) => {
+  const lines: Record<string, unknown>[] = []
+  const stream = { write: (line: string) => lines.push(JSON.parse(line)) }
+  const base = serverOptions('log-test')
+  const app = Fastify({ ...base, logger: { ...(base.logger as object), level: 'info', stream } })
+  app.get('/thing', async () => ({ ok: true }))
+  t.teardown(() => app.close())
+  await app.inject({
+    method: 'GET',
+    url: '/thing',
+    headers: { 'x-request-id': 'req-123', authorization: 'Bearer secret' },
+  })
+  const mine = lines.filter((l) => l.reqId === 'req-123')
+  t.equal(mine.length, 1, 'exactly one line')
+  t.match(mine[0], {
+    msg: 'request completed',
+    req: { method: 'GET', url: '/thing' },
+    res: { statusCode: 200 },
+  })
+  t.notMatch(JSON.stringify(lines), /secret/)
+})
+
+t.test('an OPTIONS that is not a preflight is answered 204, not a text/plain 400', async (t) => {
+  const app = Fastify({ logger: false })
+  const { errorHandlerPlugin } = await import('../src/index.js')
+  await app.register(errorHandlerPlugin)
+  await app.register(corsPlugin, { frontendUrl: 'http://a.example' })
+  app.get('/thing', async () => ({}))
+  t.teardown(() => app.close())
+  const res = await app.inject({ method: 'OPTIONS', url: '/thing' })
+  t.equal(res.statusCode, 204)
+  t.equal(res.payload, '')
 })

@@ -8,8 +8,19 @@ export const Timestamp = Type.String({
   description: 'ISO-8601 UTC with milliseconds',
 })
 
-/** Handles: letters, digits, underscore, dot and dash; compared case-insensitively. */
-export const Handle = Type.String({ minLength: 1, maxLength: 64, description: 'User handle, as stored' })
+/**
+ * Text that may reach PostgreSQL: it stores no NUL (U+0000) in text, so such input is refused
+ * at the schema (400) instead of failing in the driver.
+ */
+export const NO_NUL = '^[^\\u0000]*$'
+
+/** Handles are compared case-insensitively and returned as stored. */
+export const Handle = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: NO_NUL,
+  description: 'User handle, as stored',
+})
 
 export const Health = Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false })
 export type Health = Static<typeof Health>

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { Handle, Timestamp, Uuid } from './common.js'
+import { Handle, NO_NUL, Timestamp, Uuid } from './common.js'
 
 /**
  * The web client renders conversations and messages with one shape: an id, a person and a
@@ -38,7 +38,7 @@ export const CreateMessageBody = Type.Object(
   {
     message: Type.String({ maxLength: 65536 }),
     message_group_uuid: Type.Optional(Uuid),
-    handle: Type.Optional(Type.String({ maxLength: 64 })),
+    handle: Type.Optional(Type.String({ maxLength: 64, pattern: NO_NUL })),
   },
   { additionalProperties: false },
 )

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { Handle, Timestamp, Uuid } from './common.js'
+import { Handle, NO_NUL, Timestamp, Uuid } from './common.js'
 
 /** A row of the user directory as user-service exposes it to other services. */
 export const User = Type.Object(
@@ -38,7 +38,7 @@ export const HandleParams = Type.Object({ handle: Handle }, { additionalProperti
 export type HandleParams = Static<typeof HandleParams>
 
 export const SubParams = Type.Object(
-  { sub: Type.String({ minLength: 1, maxLength: 128 }) },
+  { sub: Type.String({ minLength: 1, maxLength: 128, pattern: NO_NUL }) },
   { additionalProperties: false },
 )
 export type SubParams = Static<typeof SubParams>
@@ -112,10 +112,10 @@ export const PostConfirmationEvent = Type.Object(
     callerContext: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     request: Type.Object({
       userAttributes: Type.Object({
-        sub: Type.String({ minLength: 1, maxLength: 128 }),
-        email: Type.String({ minLength: 3, maxLength: 320 }),
-        name: Type.String({ minLength: 1, maxLength: 256 }),
-        preferred_username: Type.String({ minLength: 1, maxLength: 64 }),
+        sub: Type.String({ minLength: 1, maxLength: 128, pattern: NO_NUL }),
+        email: Type.String({ minLength: 3, maxLength: 320, pattern: NO_NUL }),
+        name: Type.String({ minLength: 1, maxLength: 256, pattern: NO_NUL }),
+        preferred_username: Type.String({ minLength: 1, maxLength: 64, pattern: NO_NUL }),
       }),
     }),
     response: Type.Optional(Type.Record(Type.String(), Type.Unknown())),

@@ -56,3 +56,15 @@ t.test('the Cognito post-confirmation fixture matches the event schema', async (
   const broken = { ...fixture, request: { userAttributes: { sub: 'x' } } }
   t.notOk(Value.Check(PostConfirmationEvent, broken))
 })
+
+t.test(
+  'text bound for PostgreSQL refuses NUL (U+0000) at the schema, so it is a 400, not a driver error',
+  async (t) => {
+    const { Handle, SubParams } = await import('../src/index.js')
+    t.ok(Value.Check(Handle, 'bayko'))
+    t.notOk(Value.Check(Handle, 'bay\u0000ko'))
+    t.notOk(Value.Check(SubParams, { sub: '\u0000' }))
+    t.notOk(Value.Check(CreateMessageBody, { message: 'hi', handle: 'x\u0000' }))
+    t.ok(Value.Check(CreateMessageBody, { message: 'a NUL \u0000 in a message is fine: DynamoDB stores it' }))
+  },
+)

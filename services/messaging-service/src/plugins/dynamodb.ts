@@ -26,7 +26,15 @@ export default fp(
       // 3 s to connect: under a burst (200 concurrent sends on a busy 2-core box) DynamoDB Local
       // accepted connections slower than 1 s and sends failed; a refused connection is still
       // immediate, and a stalled engine still becomes a 503 after the request timeout.
-      requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000 },
+      // The SDK's default pool is 50 sockets; a burst of 200 sends queued behind it and the
+      // wait counted against connectionTimeout, so busy moments turned into 503s. Keep-alive
+      // sockets, enough for the bursts the system tests make (http for Local, https for AWS).
+      requestHandler: {
+        connectionTimeout: 3_000,
+        requestTimeout: 5_000,
+        httpAgent: { keepAlive: true, maxSockets: 256 },
+        httpsAgent: { keepAlive: true, maxSockets: 256 },
+      },
     })
     const doc = DynamoDBDocumentClient.from(client, {
       marshallOptions: { removeUndefinedValues: true },

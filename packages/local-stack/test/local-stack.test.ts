@@ -56,8 +56,8 @@ t.test('the test stack hands out engines that really answer', async (t) => {
   const ddb = localDynamoClient(facts.dynamodb.endpoint, facts.region)
   t.teardown(() => ddb.destroy())
   t.ok(Array.isArray((await ddb.send(new ListTablesCommand({}))).TableNames))
-  const jwks = await (await fetch(facts.cognito.jwksUrl)).json()
-  t.equal(jwks.keys[0].alg, 'RS256', 'cognito-local serves the JWKS for the pool')
+  const jwks = (await (await fetch(facts.cognito.jwksUrl)).json()) as { keys: Array<{ alg: string }> }
+  t.equal(jwks.keys[0]?.alg, 'RS256', 'cognito-local serves the JWKS for the pool')
   t.match(facts.cognito.userPoolId, /^us-east-1_\w+$/, 'pool id in AWS format')
 })
 

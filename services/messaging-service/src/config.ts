@@ -13,9 +13,3 @@ export const ConfigSchema = Type.Object({
   USER_SERVICE_URL: Type.String({ pattern: '^https?://' }),
 })
 export type Config = Static<typeof ConfigSchema>
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    config: Config
-  }
-}

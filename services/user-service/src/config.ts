@@ -8,9 +8,3 @@ export const ConfigSchema = Type.Object({
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
 })
 export type Config = Static<typeof ConfigSchema>
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    config: Config
-  }
-}

@@ -2,7 +2,15 @@ import { environment } from '@cruddur/service-kit'
 import fastifyEnv from '@fastify/env'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { ConfigSchema } from '../config.js'
+import { type Config, ConfigSchema } from '../config.js'
+
+// Here, not in config.ts: config.ts is also imported on its own (tests/deploy loads both
+// services' schemas), and two services' augmentations of one interface would clash.
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+  }
+}
 
 /** Validates the environment; a bad or missing value stops the service with a message naming it. */
 export default fp<{ env?: Record<string, string | undefined> }>(

@@ -1,4 +1,4 @@
-import { corsPlugin, errorHandlerPlugin, healthPlugin, openApiPlugin } from '@cruddur/service-kit'
+import { serviceBasePlugin } from '@cruddur/service-kit'
 import type { FastifyInstance } from 'fastify'
 import authPlugin from './plugins/auth.js'
 import configPlugin from './plugins/config.js'
@@ -15,14 +15,14 @@ export interface AppOptions {
 /** The messaging-service as a plugin: it never listens (server.ts does), so tests `inject` into it. */
 export default async function app(fastify: FastifyInstance, opts: AppOptions = {}) {
   await fastify.register(configPlugin, { env: opts.env })
-  await fastify.register(errorHandlerPlugin)
-  await fastify.register(openApiPlugin, {
-    title: 'Cruddur messaging-service',
-    description: 'Conversations and messages on one DynamoDB table (single-table design).',
-    version: '0.1.0',
+  await fastify.register(serviceBasePlugin, {
+    openapi: {
+      title: 'Cruddur messaging-service',
+      description: 'Conversations and messages on one DynamoDB table (single-table design).',
+      version: '0.1.0',
+    },
+    frontendUrl: fastify.config.FRONTEND_URL,
   })
-  await fastify.register(corsPlugin, { frontendUrl: fastify.config.FRONTEND_URL })
-  await fastify.register(healthPlugin)
   await fastify.register(dynamodbPlugin)
   await fastify.register(conversationsPlugin)
   await fastify.register(userServicePlugin)

@@ -1,4 +1,4 @@
-import { corsPlugin, errorHandlerPlugin, healthPlugin, openApiPlugin } from '@cruddur/service-kit'
+import { serviceBasePlugin } from '@cruddur/service-kit'
 import type { FastifyInstance } from 'fastify'
 import cognitoPlugin from './plugins/cognito.js'
 import configPlugin from './plugins/config.js'
@@ -16,14 +16,14 @@ export interface AppOptions {
 /** The user-service as a plugin: it never listens (server.ts does), so tests `inject` into it. */
 export default async function app(fastify: FastifyInstance, opts: AppOptions = {}) {
   await fastify.register(configPlugin, { env: opts.env })
-  await fastify.register(errorHandlerPlugin)
-  await fastify.register(openApiPlugin, {
-    title: 'Cruddur user-service',
-    description: 'The user directory (PostgreSQL), kept in step with the Cognito user pool.',
-    version: '0.1.0',
+  await fastify.register(serviceBasePlugin, {
+    openapi: {
+      title: 'Cruddur user-service',
+      description: 'The user directory (PostgreSQL), kept in step with the Cognito user pool.',
+      version: '0.1.0',
+    },
+    frontendUrl: fastify.config.FRONTEND_URL,
   })
-  await fastify.register(corsPlugin, { frontendUrl: fastify.config.FRONTEND_URL })
-  await fastify.register(healthPlugin)
   await fastify.register(postgresPlugin)
   await fastify.register(usersPlugin)
   await fastify.register(cognitoPlugin)

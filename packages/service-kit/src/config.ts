@@ -1,4 +1,7 @@
-import { Type } from 'typebox'
+import fastifyEnv from '@fastify/env'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { type TObject, Type } from 'typebox'
 
 /** Config variables both services read (CONTRACT.md section 4), as @fastify/env schema parts. */
 export const commonConfigProperties = {
@@ -29,3 +32,17 @@ export const environment = (overrides?: Record<string, string | undefined>): Rec
   ...process.env,
   ...overrides,
 })
+
+/**
+ * The `config` plugin of a service: validates the environment against its schema with
+ * @fastify/env; a bad or missing value stops the service with a message naming it. Each service
+ * types `fastify.config` itself (a `declare module 'fastify'` beside its use of this).
+ */
+export function configPlugin(schema: TObject) {
+  return fp<{ env?: Record<string, string | undefined> }>(
+    async (fastify: FastifyInstance, opts) => {
+      await fastify.register(fastifyEnv, { schema, data: environment(opts.env), dotenv: false })
+    },
+    { name: 'config' },
+  )
+}

@@ -1,5 +1,5 @@
 declare module 'async-exit-hook' {
-  type Hook = ((done: () => void) => void) | (() => void)
+  type Hook = (done?: () => void) => void
   function exitHook(hook: Hook): void
   namespace exitHook {
     function forceExitTimeout(ms: number): void

@@ -87,9 +87,11 @@ async function cmdStart(args: string[]) {
   let stopping: Promise<void> | undefined
   let system: Awaited<ReturnType<typeof startSystem>> | undefined
   exitHook.forceExitTimeout(30_000)
-  exitHook((done) => {
+  // On a signal the hook gets a callback; on a plain exit (a failed start) it is called without.
+  exitHook((done?: () => void) => {
+    if (!system) return done?.()
     print('\nstopping…')
-    stopping ??= (system?.stop() ?? Promise.resolve()).then(() => {
+    stopping ??= system.stop().then(() => {
       print('stopped cleanly.')
     })
     stopping.then(done, done)

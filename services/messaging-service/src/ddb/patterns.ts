@@ -310,6 +310,35 @@ function idempotencyOutcome(reason: CancellationReason | undefined, requestHash:
   return old.response
 }
 
+/**
+ * One TransactWriteItems, its cost recorded. Resolves `undefined` when it committed; when
+ * DynamoDB cancelled it, the per-item reasons and the error (anything else is thrown).
+ */
+async function attemptTransaction(
+  doc: DynamoDBDocumentClient,
+  items: TransactItem[],
+  cost: Cost,
+): Promise<{ reasons: CancellationReason[]; err: unknown } | undefined> {
+  try {
+    const out = await doc.send(
+      new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'INDEXES' }),
+    )
+    addCost(cost, out.ConsumedCapacity)
+    return undefined
+  } catch (err) {
+    const cancelled = cancellation(err)
+    if (!cancelled) throw err
+    cost.requests += 1
+    return { reasons: cancelled.reasons, err }
+  }
+}
+
+/** The key's record (always item 0) already existed: its stored answer, or a reuse conflict. */
+function replayOf(reasons: CancellationReason[], idempotency: Idempotency | undefined) {
+  if (!idempotency || !failedCondition(reasons[0])) return undefined
+  return { replay: idempotencyOutcome(reasons[0], idempotency.requestHash) }
+}
+
 export interface SendMessageInput {
   conversationUuid: string
   message: NewMessage
@@ -338,37 +367,26 @@ export async function sendMessage(
       messageItem(table, conversationUuid, m),
       ...slots.map((slot) => entryUpdate(table, conversationUuid, slot, m)),
     ]
-    try {
-      const out = await doc.send(
-        new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'INDEXES' }),
-      )
-      addCost(cost, out.ConsumedCapacity)
-      return { conversationUuid, created: false, entriesUpdated: slots.length, cost }
-    } catch (err) {
-      const cancelled = cancellation(err)
-      if (!cancelled) throw err
-      cost.requests += 1
-      const { reasons } = cancelled
-      const offset = idempotency ? 1 : 0
-      if (idempotency && failedCondition(reasons[0])) {
-        const replay = idempotencyOutcome(reasons[0], idempotency.requestHash)
-        return { conversationUuid, replay, created: false, entriesUpdated: 0, cost }
+    const cancelled = await attemptTransaction(doc, items, cost)
+    if (!cancelled) return { conversationUuid, created: false, entriesUpdated: slots.length, cost }
+    const { reasons, err } = cancelled
+    const offset = idempotency ? 1 : 0
+    const replayed = replayOf(reasons, idempotency)
+    if (replayed) return { conversationUuid, ...replayed, created: false, entriesUpdated: 0, cost }
+    const stale: (0 | 1)[] = []
+    slots.forEach((slot, i) => {
+      const reason = reasons[offset + 1 + i]
+      if (!failedCondition(reason)) return
+      const entry = oldItem(reason) as MemberRecord | undefined
+      if (!entry || (entry.user_uuid !== m.senderUuid && entry.other_uuid !== m.senderUuid)) {
+        throw new ConversationNotFoundError()
       }
-      const stale: (0 | 1)[] = []
-      slots.forEach((slot, i) => {
-        const reason = reasons[offset + 1 + i]
-        if (!failedCondition(reason)) return
-        const entry = oldItem(reason) as MemberRecord | undefined
-        if (!entry || (entry.user_uuid !== m.senderUuid && entry.other_uuid !== m.senderUuid)) {
-          throw new ConversationNotFoundError()
-        }
-        stale.push(slot)
-      })
-      if (stale.length > 0) slots = slots.filter((s) => !stale.includes(s))
-      else if (!retryable(reasons)) throw err
-      if (attempt >= MAX_ATTEMPTS) throw new ContentionError(attempt, { cause: err })
-      if (retryable(reasons)) await backoff(attempt)
-    }
+      stale.push(slot)
+    })
+    if (stale.length > 0) slots = slots.filter((s) => !stale.includes(s))
+    else if (!retryable(reasons)) throw err
+    if (attempt >= MAX_ATTEMPTS) throw new ContentionError(attempt, { cause: err })
+    if (retryable(reasons)) await backoff(attempt)
   }
 }
 
@@ -440,36 +458,25 @@ export async function startConversation(
     messageItem(table, conversationUuid, m),
   ]
   for (let attempt = 1; ; attempt++) {
-    try {
-      const out = await doc.send(
-        new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'INDEXES' }),
+    const cancelled = await attemptTransaction(doc, items, cost)
+    if (!cancelled) return { conversationUuid, created: true, entriesUpdated: 2, cost }
+    const { reasons, err } = cancelled
+    const offset = idempotency ? 1 : 0
+    const replayed = replayOf(reasons, idempotency)
+    if (replayed) return { conversationUuid, ...replayed, created: false, entriesUpdated: 0, cost }
+    if (failedCondition(reasons[offset])) {
+      const existing = oldItem(reasons[offset]) as PairRecord | undefined
+      if (!existing) throw err
+      return sendMessage(
+        doc,
+        table,
+        { conversationUuid: existing.conversation_uuid, message: m, idempotency },
+        cost,
       )
-      addCost(cost, out.ConsumedCapacity)
-      return { conversationUuid, created: true, entriesUpdated: 2, cost }
-    } catch (err) {
-      const cancelled = cancellation(err)
-      if (!cancelled) throw err
-      cost.requests += 1
-      const { reasons } = cancelled
-      const offset = idempotency ? 1 : 0
-      if (idempotency && failedCondition(reasons[0])) {
-        const replay = idempotencyOutcome(reasons[0], idempotency.requestHash)
-        return { conversationUuid, replay, created: false, entriesUpdated: 0, cost }
-      }
-      if (failedCondition(reasons[offset])) {
-        const existing = oldItem(reasons[offset]) as PairRecord | undefined
-        if (!existing) throw err
-        return sendMessage(
-          doc,
-          table,
-          { conversationUuid: existing.conversation_uuid, message: m, idempotency },
-          cost,
-        )
-      }
-      if (!retryable(reasons)) throw err
-      if (attempt >= MAX_ATTEMPTS) throw new ContentionError(attempt, { cause: err })
-      await backoff(attempt)
     }
+    if (!retryable(reasons)) throw err
+    if (attempt >= MAX_ATTEMPTS) throw new ContentionError(attempt, { cause: err })
+    await backoff(attempt)
   }
 }
 

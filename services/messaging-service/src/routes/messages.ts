@@ -35,6 +35,17 @@ const conversationNotFound = () =>
 /** Someone removed from the directory still appears in old conversations. */
 const unknownUser = { display_name: 'Unknown user', handle: 'unknown' }
 
+/** One line of either list: an id, a person (looked up, or "Unknown user" if deleted) and a message. */
+function line(
+  uuid: string,
+  person: { display_name: string; handle: string } | undefined,
+  message: string,
+  created_at: string,
+) {
+  const { display_name, handle } = person ?? unknownUser
+  return { uuid, display_name, handle, message, created_at }
+}
+
 /** GET /api/message_groups, GET /api/messages/:uuid, POST /api/messages (CONTRACT.md section 3). */
 const messagesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const cursorSecret = fastify.config.INTERNAL_TOKEN
@@ -82,16 +93,9 @@ const messagesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         request.id,
       )
       if (page.next) reply.header('x-next-cursor', encodeCursor(page.next, scope))
-      return page.conversations.map((c) => {
-        const other = others.get(c.other_uuid) ?? unknownUser
-        return {
-          uuid: c.conversation_uuid,
-          display_name: other.display_name,
-          handle: other.handle,
-          message: c.last_message,
-          created_at: c.last_at,
-        }
-      })
+      return page.conversations.map((c) =>
+        line(c.conversation_uuid, others.get(c.other_uuid), c.last_message, c.last_at),
+      )
     },
   )
 
@@ -130,16 +134,9 @@ const messagesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         request.id,
       )
       if (page.next) reply.header('x-next-cursor', encodeCursor(page.next, scope))
-      return page.messages.map((m) => {
-        const sender = senders.get(m.sender_uuid) ?? unknownUser
-        return {
-          uuid: m.message_uuid,
-          display_name: sender.display_name,
-          handle: sender.handle,
-          message: m.message,
-          created_at: m.created_at,
-        }
-      })
+      return page.messages.map((m) =>
+        line(m.message_uuid, senders.get(m.sender_uuid), m.message, m.created_at),
+      )
     },
   )
 

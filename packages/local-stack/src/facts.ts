@@ -10,7 +10,9 @@ export interface StackFacts {
   messagingService: { url: string }
   internalToken: string
   demoPassword: string
+  /** The demo users' handles, and the e-mail each one signs in with. */
   demoUsers: string[]
+  demoEmails: Record<string, string>
   region: string
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { demoAccessToken } from './demo-token.js'
+import { demoToken, formatLifetime } from './demo-token.js'
 import { type Engines, startEngines } from './engines.js'
 import type { StackFacts } from './facts.js'
 import { localDir, stackJsonPath } from './paths.js'
@@ -10,7 +10,7 @@ import { assertPortFree } from './ports.js'
 import { reachableDataDir } from './postgres.js'
 import type { ManagedProcess } from './process.js'
 import { runSetupHook, SERVICES, startService } from './services.js'
-import { DEFAULT_TABLE, DEMO_PASSWORD, DEMO_USERS } from './test-stack.js'
+import { DEFAULT_TABLE, DEMO_EMAILS, DEMO_PASSWORD, DEMO_USERS } from './test-stack.js'
 
 export interface SystemOptions {
   root: string
@@ -104,6 +104,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     internalToken: await persistentToken(dir),
     demoPassword: DEMO_PASSWORD,
     demoUsers: DEMO_USERS,
+    demoEmails: DEMO_EMAILS,
   }
 
   const running: ManagedProcess[] = []
@@ -148,11 +149,12 @@ export async function banner(facts: StackFacts, root: string, startedMs: number)
   const demo = facts.demoUsers[0]
   if (demo) {
     try {
-      const token = await demoAccessToken(facts, demo)
+      const token = await demoToken(facts, demo)
+      const lifetime = formatLifetime(token.expiresAt.getTime() - Date.now())
       lines.push(
         '',
-        `Try it as @${demo} (token valid for 1 h; \`pnpm token ${demo}\` prints a fresh one):`,
-        `  curl -s -H "Authorization: Bearer ${token}" ${facts.messagingService.url}/api/message_groups`,
+        `Try it as @${demo} (token valid for ${lifetime}; \`pnpm demo-token ${demo}\` prints a fresh one):`,
+        `  curl -s -H "Authorization: Bearer ${token.accessToken}" ${facts.messagingService.url}/api/message_groups`,
       )
     } catch (error) {
       lines.push('', `(no demo token: ${error instanceof Error ? error.message : String(error)})`)

@@ -2,13 +2,17 @@ import { randomBytes } from 'node:crypto'
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { DEMO_ACCOUNTS } from '@cruddur/types'
 import { type Engines, startEngines } from './engines.js'
 import type { StackFacts } from './facts.js'
 import { freePort } from './ports.js'
 
 export const DEFAULT_TABLE = 'cruddur-messages'
 export const DEMO_PASSWORD = 'Cruddur-Demo-1!'
-export const DEMO_USERS = ['andrewbrown', 'bayko', 'londo']
+export const DEMO_USERS = DEMO_ACCOUNTS.map((account) => account.handle)
+export const DEMO_EMAILS: Record<string, string> = Object.fromEntries(
+  DEMO_ACCOUNTS.map((account) => [account.handle, account.email]),
+)
 
 /**
  * A throw-away stack for a test run: free ports, an in-memory DynamoDB, a Postgres cluster
@@ -48,6 +52,7 @@ export async function startTestStack(
     internalToken: randomBytes(24).toString('base64url'),
     demoPassword: DEMO_PASSWORD,
     demoUsers: DEMO_USERS,
+    demoEmails: DEMO_EMAILS,
   }
   return {
     facts,

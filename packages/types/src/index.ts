@@ -1,4 +1,5 @@
 export * from './common.js'
+export * from './demo.js'
 export * from './errors.js'
 export * from './messages.js'
 export * from './users.js'

@@ -161,7 +161,7 @@ export async function cognitoUser(
   await client.send(
     new AdminCreateUserCommand({
       UserPoolId: facts.cognito.userPoolId,
-      Username: handle,
+      Username: email,
       MessageAction: 'SUPPRESS',
       UserAttributes: [
         { Name: 'email', Value: email },
@@ -173,7 +173,7 @@ export async function cognitoUser(
   await client.send(
     new AdminSetUserPasswordCommand({
       UserPoolId: facts.cognito.userPoolId,
-      Username: handle,
+      Username: email,
       Password: password,
       Permanent: true,
     }),
@@ -182,7 +182,7 @@ export async function cognitoUser(
     new InitiateAuthCommand({
       AuthFlow: 'USER_PASSWORD_AUTH',
       ClientId: facts.cognito.clientId,
-      AuthParameters: { USERNAME: handle, PASSWORD: password },
+      AuthParameters: { USERNAME: email, PASSWORD: password },
     }),
   )
   const accessToken = auth.AuthenticationResult?.AccessToken ?? ''
@@ -194,7 +194,7 @@ export async function cognitoUser(
       version: '1',
       region: facts.region,
       userPoolId: facts.cognito.userPoolId,
-      userName: handle,
+      userName: sub,
       triggerSource: 'PostConfirmation_ConfirmSignUp',
       callerContext: { clientId: facts.cognito.clientId },
       request: { userAttributes: { sub, email, name, preferred_username: handle } },

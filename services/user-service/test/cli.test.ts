@@ -251,10 +251,11 @@ t.test('the real entry point: exit codes, stdout, and the stack setup hook (twic
   )
 
   const sql = sqlClient(t, db.url)
-  const rows = await sql`select handle, cognito_user_id from users order by handle`
+  const rows = await sql`select handle, email, cognito_user_id from users order by handle`
   for (const row of rows) {
+    // Demo users sign in with their e-mail: it is their Cognito username.
     const user = await pool.client.send(
-      new AdminGetUserCommand({ UserPoolId: pool.userPoolId, Username: row.handle }),
+      new AdminGetUserCommand({ UserPoolId: pool.userPoolId, Username: row.email }),
     )
     t.equal(user.UserStatus, 'CONFIRMED', `${row.handle} has a permanent password`)
     t.equal(

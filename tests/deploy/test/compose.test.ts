@@ -98,7 +98,7 @@ t.test('the seeded cognito-local pool and client match the services', async (t) 
   const clients = JSON.parse(readFileSync(path.join(seed, 'db/clients.json'), 'utf8')).Clients
   t.equal(clients[env.COGNITO_CLIENT_ID as string]?.UserPoolId, env.COGNITO_USER_POOL_ID)
   const config = JSON.parse(readFileSync(path.join(seed, 'config.json'), 'utf8'))
-  t.same(config.UserPoolDefaults.UsernameAttributes, [], 'usernames need not be emails')
+  t.same(config.UserPoolDefaults.UsernameAttributes, ['email'], 'people sign in with their e-mail')
   t.equal(
     config.TokenConfig.IssuerDomain,
     `https://cognito-idp.${env.AWS_REGION}.amazonaws.com`,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * cruddur-stack: the embedded local stack's command line. `pnpm start`, `pnpm test`,
- * `pnpm dev` and `pnpm token` all come through here.
+ * `pnpm dev` and `pnpm demo-token` all come through here.
  */
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -32,8 +32,9 @@ Usage:
   cruddur-stack env --service <user-service|messaging-service> -- <command...>
       Wait for a running \`start\` (.local/stack.json), then run a command with that
       service's environment (used by pnpm dev).
-  cruddur-stack token <handle>
-      Print a fresh Cognito access token for a demo user of the running local stack.
+  cruddur-stack token <handle or e-mail>
+      Print a fresh Cognito access token for a demo user of the running local stack
+      (\`pnpm demo-token londo\` from the repository root).
   cruddur-stack --help
 `
 
@@ -159,13 +160,13 @@ async function cmdEnv(args: string[]) {
 }
 
 async function cmdToken(args: string[]) {
-  const handle = args[0]
-  if (!handle) fail('usage: cruddur-stack token <handle>', 2)
+  const who = args[0]
+  if (!who) fail('usage: cruddur-stack token <handle or e-mail>', 2)
   const facts = await readFacts()
   try {
-    process.stdout.write(`${await demoAccessToken(facts, handle)}\n`)
+    process.stdout.write(`${await demoAccessToken(facts, who)}\n`)
   } catch (error) {
-    fail(`no token for ${handle}: ${error instanceof Error ? error.message : String(error)}`)
+    fail(`no token for ${who}: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
 

@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider'
 
 /**
- * Creates `count` Cognito users (username = handle = `${prefix}${i}`) with a few requests in
+ * Creates `count` Cognito users (handle = `${prefix}${i}`, username = its e-mail) with a few requests in
  * flight at once; for the 500-user test and the 10,000-user measurement, not for production.
  */
 export async function createBulkUsers(
@@ -20,15 +20,16 @@ export async function createBulkUsers(
     while (next < count) {
       const i = next++
       const handle = `${prefix}${i}`
+      const email = `${handle}@example.com`
       await client.send(
         new AdminCreateUserCommand({
           UserPoolId: userPoolId,
-          Username: handle,
+          Username: email,
           MessageAction: 'SUPPRESS',
           UserAttributes: [
             { Name: 'preferred_username', Value: handle },
             { Name: 'name', Value: `User ${i}` },
-            { Name: 'email', Value: `${handle}@example.com` },
+            { Name: 'email', Value: email },
           ],
         }),
       )

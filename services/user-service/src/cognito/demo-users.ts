@@ -8,8 +8,9 @@ import {
 import type { NewUser } from '../repositories/users.js'
 
 /**
- * Creates a Cognito user (username = handle) with preferred_username, name, verified email and
- * a permanent password, unless it exists. Answers whether it created it.
+ * Creates a Cognito user with preferred_username (the handle), name, verified email and a
+ * permanent password, unless it exists. The pool signs people in with their e-mail (as
+ * Cruddur's real pool does), so the e-mail is the username. Answers whether it created it.
  */
 export async function ensureCognitoUser(
   client: CognitoIdentityProviderClient,
@@ -18,7 +19,7 @@ export async function ensureCognitoUser(
   password: string,
 ): Promise<boolean> {
   try {
-    await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: user.handle }))
+    await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: user.email }))
     return false
   } catch (error) {
     if (!(error instanceof UserNotFoundException) && (error as Error).name !== 'UserNotFoundException')
@@ -27,7 +28,7 @@ export async function ensureCognitoUser(
   await client.send(
     new AdminCreateUserCommand({
       UserPoolId: userPoolId,
-      Username: user.handle,
+      Username: user.email,
       MessageAction: 'SUPPRESS',
       UserAttributes: [
         { Name: 'preferred_username', Value: user.handle },
@@ -40,7 +41,7 @@ export async function ensureCognitoUser(
   await client.send(
     new AdminSetUserPasswordCommand({
       UserPoolId: userPoolId,
-      Username: user.handle,
+      Username: user.email,
       Password: password,
       Permanent: true,
     }),

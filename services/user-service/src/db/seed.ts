@@ -1,12 +1,12 @@
+import { DEMO_ACCOUNTS } from '@cruddur/types'
 import type { Sql } from 'postgres'
 import { createUsersRepository, type NewUser } from '../repositories/users.js'
 
 /** The demo users of the original Cruddur; their Cognito sub is filled in by the sync. */
-export const DEMO_USERS: readonly NewUser[] = [
-  { display_name: 'Andrew Brown', handle: 'andrewbrown', email: 'andrew@exampro.co', cognito_user_id: null },
-  { display_name: 'Andrew Bayko', handle: 'bayko', email: 'bayko@exampro.co', cognito_user_id: null },
-  { display_name: 'Londo Mollari', handle: 'londo', email: 'lmollari@centari.com', cognito_user_id: null },
-]
+export const DEMO_USERS: readonly NewUser[] = DEMO_ACCOUNTS.map((account) => ({
+  ...account,
+  cognito_user_id: null,
+}))
 
 /** Inserts the demo users that are missing (by handle or email); safe to re-run. */
 export async function seed(sql: Sql, users: readonly NewUser[] = DEMO_USERS) {

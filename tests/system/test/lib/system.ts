@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import {
   type CognitoEngine,
   DEFAULT_TABLE,
+  DEMO_EMAILS,
   DEMO_PASSWORD,
   DEMO_USERS,
   type DynamoEngine,
@@ -158,6 +159,7 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
       internalToken: randomBytes(24).toString('base64url'),
       demoPassword: DEMO_PASSWORD,
       demoUsers: DEMO_USERS,
+      demoEmails: DEMO_EMAILS,
     }
     const logs: Record<ServiceName, string[]> = { 'user-service': [], 'messaging-service': [] }
     const services: Partial<Record<ServiceName, ServiceProcess>> = {}

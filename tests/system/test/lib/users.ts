@@ -73,7 +73,7 @@ export async function createUsers(system: System, prefix: string, count: number)
       const created = await client.send(
         new AdminCreateUserCommand({
           UserPoolId: system.facts.cognito.userPoolId,
-          Username: handle,
+          Username: email,
           MessageAction: 'SUPPRESS',
           UserAttributes: [
             { Name: 'preferred_username', Value: handle },
@@ -88,7 +88,7 @@ export async function createUsers(system: System, prefix: string, count: number)
       await client.send(
         new AdminSetUserPasswordCommand({
           UserPoolId: system.facts.cognito.userPoolId,
-          Username: handle,
+          Username: email,
           Password: password,
           Permanent: true,
         }),
@@ -97,7 +97,8 @@ export async function createUsers(system: System, prefix: string, count: number)
         version: '1',
         region: system.facts.region,
         userPoolId: system.facts.cognito.userPoolId,
-        userName: handle,
+        // An e-mail sign-in pool names its users by their sub.
+        userName: sub,
         callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: system.facts.cognito.clientId },
         triggerSource: 'PostConfirmation_ConfirmSignUp',
         request: {
@@ -119,7 +120,7 @@ export async function createUsers(system: System, prefix: string, count: number)
       })
       if (res.status !== 200)
         throw new Error(`post-confirmation for ${handle} answered ${res.status}: ${await res.text()}`)
-      const tokens = await signIn(system, handle, password)
+      const tokens = await signIn(system, email, password)
       return { handle, displayName, email, sub, password, ...tokens }
     })
   } finally {

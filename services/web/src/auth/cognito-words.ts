@@ -17,9 +17,21 @@ const WORDS: Record<string, string> = {
   NetworkError: 'Could not reach the sign-in service. Check your connection, then try again.',
 }
 
-export function cognitoWords(error: unknown): string {
+/** Which form failed: a password refused at sign-in is a wrong one, at sign-up a weak one. */
+export type AuthStep = 'signIn' | 'signUp' | 'confirm'
+
+/**
+ * cognito-local answers a wrong password with InvalidPasswordException where real Cognito says
+ * NotAuthorizedException; at sign-in both mean the same to the person typing it.
+ */
+const AT_SIGN_IN: Record<string, string> = { InvalidPasswordException: 'Wrong e-mail or password.' }
+
+export function cognitoWords(error: unknown, step: AuthStep): string {
   const e = error as { code?: unknown; name?: unknown } | null
   for (const key of [e?.code, e?.name]) {
+    if (step === 'signIn' && typeof key === 'string' && Object.hasOwn(AT_SIGN_IN, key)) {
+      return AT_SIGN_IN[key] as string
+    }
     if (typeof key === 'string' && Object.hasOwn(WORDS, key)) return WORDS[key] as string
   }
   return 'Signing in did not work. Try again in a moment.'

@@ -28,15 +28,28 @@ function call<T>(fn: (done: (err: Error | null | undefined, value?: T) => void) 
   return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))))
 }
 
-function identityOf(session: CognitoUserSession): Identity {
-  const claims = session.getIdToken().decodePayload()
-  const text = (v: unknown) => (typeof v === 'string' ? v : '')
+type Claims = Record<string, unknown>
+const text = (v: unknown) => (typeof v === 'string' ? v : '')
+
+function identityOf(claims: Claims): Identity {
   return {
     sub: text(claims.sub),
     email: text(claims.email),
     handle: text(claims.preferred_username),
     displayName: text(claims.name) || text(claims.preferred_username),
   }
+}
+
+/**
+ * Real Cognito puts the standard attributes in the ID token; cognito-local only e-mail. Where
+ * the handle is missing, the user's attributes are asked for (GetUser with the access token).
+ */
+async function identityFor(user: CognitoUser, session: CognitoUserSession): Promise<Identity> {
+  const claims = session.getIdToken().decodePayload() as Claims
+  if (text(claims.preferred_username)) return identityOf(claims)
+  const attributes = await call<CognitoUserAttribute[] | undefined>((done) => user.getUserAttributes(done))
+  const fromAttributes = Object.fromEntries((attributes ?? []).map((a) => [a.getName(), a.getValue()]))
+  return identityOf({ ...claims, ...fromAttributes })
 }
 
 /**
@@ -67,7 +80,13 @@ export class Auth {
     return user
   }
 
-  private adopt(user: CognitoUser, session: CognitoUserSession): Identity {
+  private async adopt(user: CognitoUser, session: CognitoUserSession): Promise<Identity> {
+    this.arm(user, session)
+    return identityFor(user, session)
+  }
+
+  /** Keeps the session and sets the timer that refreshes it before the access token expires. */
+  private arm(user: CognitoUser, session: CognitoUserSession): void {
     this.user = user
     this.session = session
     clearTimeout(this.timer)
@@ -76,7 +95,6 @@ export class Auth {
     this.timer = setTimeout(() => {
       this.refresh().catch(() => this.expire())
     }, delay)
-    return identityOf(session)
   }
 
   private expire() {
@@ -142,7 +160,7 @@ export class Auth {
       this.refreshing = undefined
     })
     const fresh = await this.refreshing
-    if (this.user === user) this.adopt(user, fresh)
+    if (this.user === user) this.arm(user, fresh)
     return fresh
   }
 

@@ -1,6 +1,6 @@
 import type { WebConfig } from '@cruddur/types'
 import { useState } from 'preact/hooks'
-import { cognitoWords } from '../auth/cognito-words.js'
+import { type AuthStep, cognitoWords } from '../auth/cognito-words.js'
 import type { Auth, Identity } from '../auth/session.js'
 
 type Mode = 'signin' | 'signup' | 'confirm'
@@ -24,20 +24,20 @@ export function AuthScreen({ auth, config, notice, signedIn }: Props) {
   const [info, setInfo] = useState(notice ?? '')
   const [busy, setBusy] = useState(false)
 
-  async function run(action: () => Promise<void>) {
+  async function run(step: AuthStep, action: () => Promise<void>) {
     setBusy(true)
     setError('')
     try {
       await action()
     } catch (e) {
-      setError(cognitoWords(e))
+      setError(cognitoWords(e, step))
     } finally {
       setBusy(false)
     }
   }
 
   const signIn = (as = email, pw = password) =>
-    run(async () => {
+    run('signIn', async () => {
       try {
         signedIn(await auth.signIn(as, pw))
       } catch (e) {
@@ -110,7 +110,7 @@ export function AuthScreen({ auth, config, notice, signedIn }: Props) {
           aria-labelledby="signup-title"
           onSubmit={(e) => {
             e.preventDefault()
-            void run(async () => {
+            void run('signUp', async () => {
               await auth.signUp({ email, password, handle: handle.replace(/^@/, ''), displayName })
               setInfo('We sent a confirmation code to your e-mail.')
               setMode('confirm')
@@ -137,9 +137,9 @@ export function AuthScreen({ auth, config, notice, signedIn }: Props) {
           aria-labelledby="confirm-title"
           onSubmit={(e) => {
             e.preventDefault()
-            void run(async () => {
+            void run('confirm', async () => {
               await auth.confirm(email, code)
-              if (password) return signIn()
+              if (password) return signedIn(await auth.signIn(email, password))
               setInfo('Confirmed. Sign in with your e-mail and password.')
               setMode('signin')
             })
@@ -156,7 +156,7 @@ export function AuthScreen({ auth, config, notice, signedIn }: Props) {
             class="link"
             disabled={busy}
             onClick={() =>
-              void run(async () => {
+              void run('confirm', async () => {
                 await auth.resendCode(email)
                 setInfo('A new code is on its way.')
               })

@@ -1,5 +1,5 @@
 import type { GroupEntry } from '../api/endpoints.js'
-import { timeOf } from './format.js'
+import { whenOf } from './format.js'
 import { hrefOf } from './route.js'
 
 interface Props {
@@ -30,7 +30,7 @@ export function GroupList({ groups, loaded, openId, hasMore, loadMore }: Props) 
               </span>
               <span class="group-last">{g.message}</span>
               <time class="muted" dateTime={g.created_at}>
-                {timeOf(g.created_at)}
+                {whenOf(g.created_at)}
               </time>
               {g.unread_count ? (
                 <span class="badge">

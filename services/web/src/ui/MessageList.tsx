@@ -1,4 +1,5 @@
 import type { MessageItem } from '@cruddur/types'
+import { Fragment } from 'preact'
 import { useLayoutEffect, useRef } from 'preact/hooks'
 import { dayOf, startsNewDay, timeOf } from './format.js'
 
@@ -63,20 +64,18 @@ export function MessageList({ messages, me, seen, hasOlder, loadingOlder, loadOl
       )}
       <ol>
         {messages.map((m, i) => (
-          <li
-            key={m.uuid}
-            class={m.handle.toLowerCase() === mine ? 'message mine' : 'message'}
-            data-uuid={m.uuid}
-          >
+          <Fragment key={m.uuid}>
             {startsNewDay(messages[i - 1]?.created_at, m.created_at) ? (
-              <p class="day">{dayOf(m.created_at)}</p>
+              <li class="day">{dayOf(m.created_at)}</li>
             ) : null}
-            <p class="meta">
-              <strong>{m.display_name}</strong> <time dateTime={m.created_at}>{timeOf(m.created_at)}</time>
-            </p>
-            <p class="text">{m.message}</p>
-            {m.uuid === seen ? <p class="seen">Seen</p> : null}
-          </li>
+            <li class={m.handle.toLowerCase() === mine ? 'message mine' : 'message'} data-uuid={m.uuid}>
+              <p class="meta">
+                <strong>{m.display_name}</strong> <time dateTime={m.created_at}>{timeOf(m.created_at)}</time>
+              </p>
+              <p class="text">{m.message}</p>
+              {m.uuid === seen ? <p class="seen">Seen</p> : null}
+            </li>
+          </Fragment>
         ))}
       </ol>
     </section>

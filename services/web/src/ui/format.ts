@@ -8,3 +8,7 @@ export const dayOf = (iso: string) => day.format(new Date(iso))
 export function startsNewDay(previous: string | undefined, current: string): boolean {
   return previous === undefined || dayOf(previous) !== dayOf(current)
 }
+
+/** In the list: the time for today's last message, the date for older ones. */
+export const whenOf = (iso: string, now = new Date()) =>
+  dayOf(iso) === day.format(now) ? timeOf(iso) : dayOf(iso)

@@ -1,7 +1,9 @@
 import type { WebConfig } from '@cruddur/types'
 import { useState } from 'preact/hooks'
+import { errorWords } from '../api/error-words.js'
 import { type AuthStep, cognitoWords } from '../auth/cognito-words.js'
 import type { Auth, Identity } from '../auth/session.js'
+import { parseHandle } from '../compose/handle.js'
 
 type Mode = 'signin' | 'signup' | 'confirm'
 
@@ -110,8 +112,10 @@ export function AuthScreen({ auth, config, notice, signedIn }: Props) {
           aria-labelledby="signup-title"
           onSubmit={(e) => {
             e.preventDefault()
+            const chosen = parseHandle(handle)
+            if (!chosen) return setError(errorWords(['invalid_handle']))
             void run('signUp', async () => {
-              await auth.signUp({ email, password, handle: handle.replace(/^@/, ''), displayName })
+              await auth.signUp({ email, password, handle: chosen, displayName })
               setInfo('We sent a confirmation code to your e-mail.')
               setMode('confirm')
             })

@@ -3,11 +3,10 @@ import { useState } from 'preact/hooks'
 import { type Api, lookupUser } from '../api/endpoints.js'
 import { errorWords } from '../api/error-words.js'
 import { ApiError } from '../api/http.js'
+import { parseHandle } from '../compose/handle.js'
 import type { Action } from '../state/reducer.js'
 import { Composer } from './Composer.js'
 import { navigate } from './route.js'
-
-const HANDLE = /^[A-Za-z0-9_]{1,32}$/
 
 interface Props {
   api: Api
@@ -23,10 +22,10 @@ export function NewConversation({ api, me, dispatch }: Props) {
   const [busy, setBusy] = useState(false)
 
   async function lookUp() {
-    const wanted = handle.trim().replace(/^@/, '')
+    const wanted = parseHandle(handle)
     setFound(null)
     setError('')
-    if (!HANDLE.test(wanted)) return setError(errorWords(['invalid_handle']))
+    if (!wanted) return setError(errorWords(['invalid_handle']))
     if (wanted.toLowerCase() === me.toLowerCase()) return setError(errorWords(['cannot_message_self']))
     setBusy(true)
     try {

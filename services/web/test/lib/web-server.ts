@@ -54,7 +54,13 @@ function forward(req: http.IncomingMessage, res: http.ServerResponse, upstream: 
 }
 
 async function serveFile(root: string, urlPath: string, res: http.ServerResponse) {
-  const wanted = path.normalize(path.join(root, decodeURIComponent(urlPath)))
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(urlPath)
+  } catch {
+    decoded = '/'
+  }
+  const wanted = path.normalize(path.join(root, decoded))
   const file = wanted.startsWith(root) && (await stat(wanted).catch(() => null))?.isFile() ? wanted : null
   const chosen = file ?? path.join(root, 'index.html')
   res.writeHead(200, { 'content-type': TYPES[path.extname(chosen)] ?? 'application/octet-stream' })

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core'
 
 /** Polls `probe` until it returns true; fails with `what` after `timeoutMs`. */
-export async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+export async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (await probe().catch(() => false)) return

@@ -1,0 +1,121 @@
+/**
+ * The real system behind the page, per test file: user-service and messaging-service as
+ * processes (`node dist/server.js`) on free ports, against the test stack's engines
+ * (CRUDDUR_STACK), each with its own database and table so files run side by side.
+ * `stop`/`start` of one service lets a test cut the stream and bring it back.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { freePort, localDynamoClient, type ServiceName, serviceEnv, waitUntil } from '@cruddur/local-stack'
+import { createTestDatabase, type StackFacts, testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
+import { dropTable, ensureTable } from '@cruddur/messaging-service/ddb'
+import type { Test } from 'tap'
+
+const require = createRequire(import.meta.url)
+/** A service's folder (where its dist/server.js is), from the module it exports on purpose. */
+const packageDir = (name: string) => path.resolve(path.dirname(require.resolve(`${name}/config`)), '..')
+
+export interface SystemUnderTest {
+  facts: StackFacts
+  table: string
+  userServiceUrl: string
+  messagingServiceUrl: string
+  start(service: ServiceName): Promise<void>
+  stop(service: ServiceName): Promise<void>
+}
+
+interface Running {
+  child: ChildProcess
+  exited: Promise<unknown>
+  output: string[]
+}
+
+export async function startSystem(t: Test): Promise<SystemUnderTest> {
+  const stack = testStack()
+  const db = await createTestDatabase(stack, 'web')
+  t.teardown(() => db.drop())
+  const table = `test-web-${uniqueSuffix()}`
+  const admin = localDynamoClient(stack.dynamodb.endpoint, stack.region)
+  await ensureTable(admin, table)
+  t.teardown(async () => {
+    await dropTable(admin, table)
+    admin.destroy()
+  })
+  const ports = { 'user-service': await freePort(), 'messaging-service': await freePort() }
+  const facts: StackFacts = {
+    ...stack,
+    dynamodb: { ...stack.dynamodb, table },
+    userService: { url: `http://127.0.0.1:${ports['user-service']}` },
+    messagingService: { url: `http://127.0.0.1:${ports['messaging-service']}` },
+  }
+  const env = (service: ServiceName) => ({
+    ...process.env,
+    ...serviceEnv(service, facts, { logLevel: 'warn' }),
+    ...(service === 'user-service' ? { DATABASE_URL: db.url } : {}),
+    // Cursors get a secret of their own on the messaging-service (ignored where not yet read).
+    CURSOR_SECRET: randomBytes(32).toString('base64url'),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  })
+  const dirs = {
+    'user-service': packageDir('@cruddur/user-service'),
+    'messaging-service': packageDir('@cruddur/messaging-service'),
+  }
+  await promisify(execFile)(process.execPath, ['dist/cli/index.js', 'db:migrate'], {
+    cwd: dirs['user-service'],
+    env: env('user-service'),
+  })
+
+  const running: Partial<Record<ServiceName, Running>> = {}
+  const urlOf = (service: ServiceName) =>
+    service === 'user-service' ? facts.userService.url : facts.messagingService.url
+
+  async function start(service: ServiceName) {
+    const child = spawn(process.execPath, ['dist/server.js'], {
+      cwd: dirs[service],
+      env: env(service),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const output: string[] = []
+    const keep = (chunk: Buffer) => output.push(...chunk.toString('utf8').split('\n').filter(Boolean))
+    child.stdout?.on('data', keep)
+    child.stderr?.on('data', keep)
+    const exited = once(child, 'exit')
+    running[service] = { child, exited, output }
+    await waitUntil(`${service} at ${urlOf(service)}/ready`, async () => {
+      if (child.exitCode !== null) throw new Error(`exited: ${output.slice(-10).join('\n')}`)
+      const res = await fetch(`${urlOf(service)}/ready`, { signal: AbortSignal.timeout(2_000) })
+      if (res.status !== 200) throw new Error(`/ready answered ${res.status}`)
+    })
+  }
+
+  async function stop(service: ServiceName) {
+    const proc = running[service]
+    if (!proc) return
+    delete running[service]
+    if (proc.child.exitCode === null && proc.child.signalCode === null) {
+      const kill = setTimeout(() => proc.child.kill('SIGKILL'), 10_000)
+      proc.child.kill('SIGTERM')
+      await proc.exited
+      clearTimeout(kill)
+    }
+  }
+
+  t.teardown(async () => {
+    await stop('messaging-service')
+    await stop('user-service')
+  })
+  await start('user-service')
+  await start('messaging-service')
+  return {
+    facts,
+    table,
+    userServiceUrl: facts.userService.url,
+    messagingServiceUrl: facts.messagingService.url,
+    start,
+    stop,
+  }
+}

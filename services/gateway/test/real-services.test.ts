@@ -260,6 +260,27 @@ t.test('the services’ error answers pass through unchanged', async (t) => {
   }
 })
 
+t.test('a body over the services’ limit is their 413, sized or chunked, never a 5xx', async (t) => {
+  const big = JSON.stringify({ message: 'x'.repeat(100_000), message_group_uuid: conversation })
+  const sized = await browser('POST', '/api/messages', alice, big)
+  t.equal(sized.status, 413)
+  t.match(await sized.json(), { errors: ['payload_too_large'] })
+  const chunks = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (let i = 0; i < 10; i++)
+        controller.enqueue(new TextEncoder().encode(big.slice(i * 10_001, (i + 1) * 10_001)))
+      controller.close()
+    },
+  })
+  const chunked = await fetch(`${gateway}/api/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${alice.accessToken}`, 'content-type': 'application/json' },
+    body: chunks,
+    duplex: 'half',
+  } as RequestInit)
+  t.equal(chunked.status, 413, 'chunked (no content-length) too', { body: await chunked.text() })
+})
+
 t.test('x-request-id: a good one is kept by gateway and service; a bad one is replaced', async (t) => {
   const good = await browser('GET', `/api/users/@${bob.handle}/short`, undefined, undefined, {
     'x-request-id': 'web-42.a_b',

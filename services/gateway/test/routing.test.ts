@@ -107,6 +107,71 @@ t.test('bodies, headers and status codes pass through unchanged', async (t) => {
   )
 })
 
+t.test(
+  'a body over the 64 KiB limit is the gateway’s 413 (sized or chunked), and is never forwarded',
+  async (t) => {
+    const { gw, received } = await setup(t)
+    const big = JSON.stringify({ message: 'x'.repeat(100_000) })
+    const sized = await fetch(`${gw.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    })
+    t.equal(sized.status, 413)
+    t.match(await sized.json(), { statusCode: 413, errors: ['payload_too_large'] })
+    const chunked = await fetch(`${gw.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < 10; i++)
+            controller.enqueue(new TextEncoder().encode(big.slice(i * 10_001, (i + 1) * 10_001)))
+          controller.close()
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit)
+    t.equal(chunked.status, 413, 'chunked, without a content-length, too')
+    t.equal(received().length, 0, 'no service saw either')
+    const exactly = 'y'.repeat(64 * 1024 - 20)
+    const atLimit = await fetch(`${gw.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ m: exactly }),
+    })
+    t.equal(atLimit.status, 200, 'a body within the limit goes through')
+  },
+)
+
+t.test('a POST without a body reaches the service without one (and without an invented type)', async (t) => {
+  const { gw, messaging } = await setup(t)
+  const res = await fetch(`${gw.url}/api/message_groups/${UUID}/typing`, { method: 'POST' })
+  t.equal(res.status, 200)
+  t.equal(messaging.received[0]?.body.length, 0)
+  t.notOk(messaging.received[0]?.headers['content-type'])
+  const chunkedSmall = await fetch(`${gw.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"message":'))
+        controller.enqueue(new TextEncoder().encode('"in two chunks"}'))
+        controller.close()
+      },
+    }),
+    duplex: 'half',
+  } as RequestInit)
+  t.equal(chunkedSmall.status, 200)
+  const seen = messaging.received.at(-1)
+  t.equal(seen?.body.toString(), '{"message":"in two chunks"}', 'a chunked upload arrives whole')
+  t.equal(seen?.headers['content-length'], '27', 'with its length')
+  t.equal(
+    seen?.headers['content-type'],
+    'application/json; charset=utf-8',
+    'and the client’s content type as sent',
+  )
+})
+
 t.test('an unsafe x-request-id is replaced before it is forwarded, and the new one returned', async (t) => {
   const { gw, messaging } = await setup(t)
   for (const bad of ['x'.repeat(8_000), 'has spaces', 'semi;colon']) {

@@ -27,7 +27,12 @@ function forwarder(upstream: UpstreamName, stream: boolean) {
     // An event stream lives as long as the client keeps it open: no socket inactivity timeout on
     // the client's side (the upstream side has the stream pool's idle timeout instead).
     if (stream) request.raw.setTimeout(0)
+    // The bytes as received, with the client's own content type (or none said: octet-stream).
+    const body = Buffer.isBuffer(request.body)
+      ? { body: request.body, contentType: request.headers['content-type'] ?? 'application/octet-stream' }
+      : {}
     return reply.from(undefined, {
+      ...body,
       rewriteRequestHeaders: (req, headers) =>
         upstreamRequestHeaders(headers, { requestId: req.id, clientIp: req.ip, method: req.method }),
       rewriteHeaders: (headers) => clientResponseHeaders(headers, reply.getHeader('vary')),
@@ -40,8 +45,11 @@ function forwarder(upstream: UpstreamName, stream: boolean) {
 
 /**
  * The forwarding routes, in one encapsulated scope per upstream and kind (ordinary / event
- * stream), each with its own keep-alive pool. Bodies are handed on as the raw byte stream: the
- * gateway parses none, so what the client sent is what the service reads.
+ * stream), each with its own keep-alive pool. A request body is read whole, as bytes, within
+ * the same body limit as the services (a larger one is the gateway's 413, never forwarded),
+ * and handed on unparsed with its length: what the client sent is what the service reads. Read
+ * first because a service refusing an oversized body mid-upload closes the connection, which
+ * a streaming proxy could only report as the service failing.
  */
 export default async function forwardRoutes(fastify: FastifyInstance, opts: ForwardOptions) {
   const bases: Record<UpstreamName, string> = {
@@ -65,7 +73,7 @@ export default async function forwardRoutes(fastify: FastifyInstance, opts: Forw
         disableRequestLogging: true,
       })
       scope.removeAllContentTypeParsers()
-      scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
+      scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, bytes, done) => done(null, bytes))
       for (const route of mine) {
         scope.route({
           method: route.method,

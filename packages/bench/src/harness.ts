@@ -1,4 +1,7 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import {
   freePort,
   localDynamoClient,
@@ -6,6 +9,7 @@ import {
   type StackFacts,
   startService,
   startTestStack,
+  waitUntil,
 } from '@cruddur/local-stack'
 import { ensureTable } from '@cruddur/messaging-service/ddb'
 import { type CountingProxy, startCountingProxy } from './counting-proxy.js'
@@ -22,7 +26,49 @@ export interface Harness {
   /** Absent when the run needs no service (only scenarios 3 and 4). */
   userService?: ManagedProcess
   messagingService?: ManagedProcess
+  /** In front of both services (straight to them, not through the counting proxies), when asked for. */
+  gateway?: { url: string; child: ChildProcess }
   stop(): Promise<void>
+}
+
+/**
+ * The gateway as a process (`node dist/server.js`) in front of the two services, with exactly
+ * its config schema's variables; ready when its /ready says both services are.
+ */
+async function startGateway(root: string, facts: StackFacts) {
+  const port = await freePort()
+  const child = spawn(process.execPath, [path.join(root, 'services', 'gateway', 'dist', 'server.js')], {
+    cwd: path.join(root, 'services', 'gateway'),
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      USER_SERVICE_URL: facts.userService.url,
+      MESSAGING_SERVICE_URL: facts.messagingService.url,
+      FRONTEND_URL: 'http://localhost:3000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const exited = once(child, 'exit')
+  const url = `http://127.0.0.1:${port}`
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM')
+      await exited
+    }
+  }
+  try {
+    await waitUntil(`the gateway at ${url}/ready`, async () => {
+      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`)
+      const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) })
+      if (res.status !== 200) throw new Error(`/ready answered ${res.status}`)
+    })
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  return { url, child, stop }
 }
 
 /**
@@ -33,7 +79,11 @@ export interface Harness {
 export async function startHarness(
   root: string,
   print: (line: string) => void,
-  { services = true, cpuProfDir }: { services?: boolean; cpuProfDir?: string } = {},
+  {
+    services = true,
+    gateway: withGateway = false,
+    cpuProfDir,
+  }: { services?: boolean; gateway?: boolean; cpuProfDir?: string } = {},
 ): Promise<Harness> {
   const stack = await startTestStack()
   const cleanup: (() => Promise<void>)[] = [() => stack.stop()]
@@ -70,6 +120,8 @@ export async function startHarness(
       startService(root, 'messaging-service', messagingFacts, quiet('messaging-service'), 'warn'),
     )
     cleanup.push(() => messagingService.stop())
+    const gateway = withGateway ? await startGateway(root, facts) : undefined
+    if (gateway) cleanup.push(() => gateway.stop())
     return {
       facts,
       engineEndpoint: stack.facts.dynamodb.endpoint,
@@ -77,6 +129,7 @@ export async function startHarness(
       userServiceProxy,
       userService,
       messagingService,
+      ...(gateway ? { gateway: { url: gateway.url, child: gateway.child } } : {}),
       stop,
     }
   } catch (error) {

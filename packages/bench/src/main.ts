@@ -1,8 +1,9 @@
 /**
  * pnpm bench: starts a throw-away local stack and both services, runs the scenarios of issue 6
  * (docs/performance.md) after a warm-up each, prints tables and writes bench/results.json.
- * Env: BENCH_SCENARIOS (default 1,2,3,4,5,6), BENCH_DURATION (s per measurement, default 5),
- * BENCH_WARMUP (s, default 1), BENCH_CONCURRENCY (default 1,16,64), BENCH_SYNC_USERS (10000),
+ * Env: BENCH_SCENARIOS (default 1,2,3,4,5,6,7), BENCH_DURATION (s per measurement, default 5),
+ * BENCH_WARMUP (s, default 1), BENCH_CONCURRENCY (default 1,16,64), BENCH_GATEWAY_CONCURRENCY
+ * (scenario 7, default 1,16), BENCH_SYNC_USERS (10000),
  * BENCH_SYNC_SDK_USERS (300), BENCH_CPU_PROF=1 (profile both services during 1–2; slows them).
  */
 import { execFile } from 'node:child_process'
@@ -14,9 +15,18 @@ import { localDynamoClient, repoRoot } from '@cruddur/local-stack'
 import { createTestDatabase } from '@cruddur/local-stack/testing'
 import { type Harness, startHarness } from './harness.js'
 import { type CpuProfile, summarizeProfile } from './profile-summary.js'
-import { capacityTable, loadTable, memoryTable, profileTable, startupTable, syncTable } from './report.js'
+import {
+  capacityTable,
+  gatewayTable,
+  loadTable,
+  memoryTable,
+  profileTable,
+  startupTable,
+  syncTable,
+} from './report.js'
 import { measureCapacity } from './scenarios/capacity.js'
 import { measureCognitoSync } from './scenarios/cognito-sync.js'
+import { measureGatewayOverhead } from './scenarios/gateway-overhead.js'
 import { measureServiceLoad } from './scenarios/service-load.js'
 import { measureStartup } from './scenarios/startup.js'
 
@@ -30,10 +40,11 @@ const list = (raw: string | undefined, fallback: number[]) =>
         .map((s) => Number(s.trim()))
         .filter((n) => Number.isFinite(n) && n > 0)
     : fallback
-const scenarios = new Set(list(env.BENCH_SCENARIOS, [1, 2, 3, 4, 5, 6]))
+const scenarios = new Set(list(env.BENCH_SCENARIOS, [1, 2, 3, 4, 5, 6, 7]))
 const durationS = Number(env.BENCH_DURATION ?? 5)
 const warmupS = Number(env.BENCH_WARMUP ?? 1)
 const levels = list(env.BENCH_CONCURRENCY, [1, 16, 64])
+const gatewayLevels = list(env.BENCH_GATEWAY_CONCURRENCY, [1, 16])
 const syncUsers = Number(env.BENCH_SYNC_USERS ?? 10_000)
 const sdkUsers = Number(env.BENCH_SYNC_SDK_USERS ?? 300)
 const cpuProf = env.BENCH_CPU_PROF === '1' || env.BENCH_CPU_PROF === 'true'
@@ -49,7 +60,7 @@ const results: Record<string, unknown> = {
     memGiB: Math.round(os.totalmem() / 2 ** 30),
   },
   loadAverageAtStart: os.loadavg().map((n) => Math.round(n * 100) / 100),
-  settings: { durationS, warmupS, levels, syncUsers, sdkUsers, scenarios: [...scenarios] },
+  settings: { durationS, warmupS, levels, gatewayLevels, syncUsers, sdkUsers, scenarios: [...scenarios] },
 }
 const tables: string[] = []
 
@@ -64,7 +75,7 @@ async function main() {
   const t0 = Date.now()
   let harness: Harness | undefined
   let profiles: { dir: string; pids: Record<string, string> } | undefined
-  const needHarness = [1, 2, 3, 4, 6].some((s) => scenarios.has(s))
+  const needHarness = [1, 2, 3, 4, 6, 7].some((s) => scenarios.has(s))
   // Ctrl-C: stop the engines and services we started (and their temp folders), then leave.
   process.once('SIGINT', () => {
     print('\ninterrupted: stopping the stack…')
@@ -73,7 +84,7 @@ async function main() {
   })
   try {
     if (needHarness) {
-      const services = [1, 2, 6].some((s) => scenarios.has(s))
+      const services = [1, 2, 6, 7].some((s) => scenarios.has(s))
       print(services ? 'starting the stack and both services…' : 'starting the engines…')
       const cpuProfDir =
         cpuProf && services ? path.join(root, 'bench', 'profiles', `${Date.now()}`) : undefined
@@ -83,7 +94,11 @@ async function main() {
           `  profiling both services into ${path.relative(root, cpuProfDir)} (figures are slower while profiling)`,
         )
       }
-      harness = await startHarness(root, print, { services, ...(cpuProfDir ? { cpuProfDir } : {}) })
+      harness = await startHarness(root, print, {
+        services,
+        gateway: scenarios.has(7),
+        ...(cpuProfDir ? { cpuProfDir } : {}),
+      })
       profiles = cpuProfDir
         ? {
             dir: cpuProfDir,
@@ -109,6 +124,16 @@ async function main() {
           loadTable('Scenario 2 — POST /api/messages vs. raw pattern C TransactWriteItems', load.send),
         )
       if (scenarios.has(6)) tables.push(memoryTable(load))
+    }
+    if (harness && scenarios.has(7)) {
+      const pairs = await measureGatewayOverhead(harness, {
+        levels: gatewayLevels,
+        durationS,
+        warmupS,
+        print,
+      })
+      results.gateway = pairs
+      tables.push(gatewayTable(pairs))
     }
     if (harness && scenarios.has(3)) {
       print('scenario 3: capacity per pattern, new design vs. the original')

@@ -2,6 +2,7 @@
 import type { ProfileSummary } from './profile-summary.js'
 import type { PatternRow } from './scenarios/capacity.js'
 import type { CognitoSyncResult } from './scenarios/cognito-sync.js'
+import type { GatewayPair } from './scenarios/gateway-overhead.js'
 import type { LoadPair, ServiceLoadResult } from './scenarios/service-load.js'
 import type { StartupResult } from './scenarios/startup.js'
 
@@ -133,5 +134,32 @@ export function profileTable(service: string, p: ProfileSummary): string {
   return `CPU profile of ${service} over the whole run (${p.busyMs} ms busy) — by area: ${areas}\n${table(
     ['function (self time)', 'area', 'ms', '%'],
     p.byFunction.map((f) => [f.fn, f.area, f.ms, f.percent]),
+  )}`
+}
+
+export function gatewayTable(pairs: GatewayPair[]): string {
+  return `Scenario 7 — GET /api/messages/:uuid through the gateway vs. straight to the messaging-service\n${table(
+    [
+      'conc.',
+      'gateway req/s',
+      'direct req/s',
+      'req/s ratio',
+      'gateway p50/p99 ms',
+      'direct p50/p99 ms',
+      'added p50 ms',
+      'added p99 ms',
+      'errors',
+    ],
+    pairs.map((p) => [
+      p.concurrency,
+      p.gateway.rps,
+      p.direct.rps,
+      x(p.rpsRatio),
+      `${p.gateway.p50Ms} / ${p.gateway.p99Ms}`,
+      `${p.direct.p50Ms} / ${p.direct.p99Ms}`,
+      p.addedP50Ms,
+      p.addedP99Ms,
+      `${p.gateway.errors}/${p.direct.errors}`,
+    ]),
   )}`
 }

@@ -1,6 +1,7 @@
 import t from 'tap'
 import {
   capacityTable,
+  gatewayTable,
   loadTable,
   memoryTable,
   profileTable,
@@ -151,4 +152,19 @@ t.test('a pattern that is part of another request says so instead of 0 requests'
   const text = capacityTable(rows)
   t.match(text, /\| E +\| lists +\| 5 +\| 0 R \/ 8 W +\| in C +\|/)
   t.match(text, /\| 2 \(1 cancelled\) +\|/)
+})
+
+t.test('the gateway table shows both paths, the req/s ratio and the added latency', async (t) => {
+  const text = gatewayTable([
+    {
+      concurrency: 16,
+      direct: { ...summary(1000, 10, 30), sent: 5000, statuses: { 200: 5000 } },
+      gateway: { ...summary(800, 12.5, 34), sent: 4000, statuses: { 200: 4000 } },
+      rpsRatio: 0.8,
+      addedP50Ms: 2.5,
+      addedP99Ms: 4,
+    },
+  ])
+  t.match(text, /^Scenario 7 — /)
+  t.match(text, /\| 16 +\| 800 +\| 1000 +\| 0\.8× +\| 12\.5 \/ 34 +\| 10 \/ 30 +\| 2\.5 +\| 4 +\| 0\/0 +\|/)
 })

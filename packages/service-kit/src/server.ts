@@ -9,6 +9,7 @@ import Fastify, {
 } from 'fastify'
 import fp from 'fastify-plugin'
 import { environment } from './config.js'
+import { genReqId } from './request-id.js'
 
 export interface RunServerOptions {
   name: string
@@ -17,9 +18,6 @@ export interface RunServerOptions {
   graceMs?: number
   fastify?: FastifyServerOptions
 }
-
-/** Header that carries the request id from service to service (and back in responses). */
-export const REQUEST_ID_HEADER = 'x-request-id'
 
 /**
  * One access line per request, written when it completes: method, url, status, time and the
@@ -54,8 +52,9 @@ export function serverOptions(name: string): FastifyServerOptions {
       },
     },
     logController: new AccessLogController(),
-    requestIdHeader: REQUEST_ID_HEADER,
-    genReqId: () => crypto.randomUUID(),
+    // The id comes from genReqId alone, which keeps the caller's x-request-id only when it is safe.
+    requestIdHeader: false,
+    genReqId,
     bodyLimit: 64 * 1024,
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
@@ -77,8 +76,7 @@ export async function runServer(options: RunServerOptions): Promise<FastifyInsta
   fastify.addHook('preClose', async () => {
     closing = true
   })
-  fastify.addHook('onSend', async (request, reply) => {
-    reply.header(REQUEST_ID_HEADER, request.id)
+  fastify.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close')
   })
   // fp: the app's decorators (config above all) must be visible here, where we listen.

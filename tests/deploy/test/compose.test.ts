@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ConfigSchema as GatewayConfig } from '@cruddur/gateway/config'
 import { ConfigSchema as MessagingConfig } from '@cruddur/messaging-service/config'
 import { ConfigSchema as UserConfig } from '@cruddur/user-service/config'
 import envSchema from 'env-schema'
@@ -20,13 +21,14 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>
   healthcheck?: { test: string[] }
   command?: string[]
+  user?: string
+  network_mode?: string
 }
 
 /** `${VAR:-default}` as compose resolves it when VAR is unset. */
+const resolve = (value: string) => value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')
 const interpolate = (env: Record<string, string> = {}) =>
-  Object.fromEntries(
-    Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]),
-  ) as Record<string, string>
+  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, resolve(String(v))])) as Record<string, string>
 
 const service = (name: string): ComposeService => {
   const s = compose.services[name]
@@ -39,6 +41,7 @@ const roles = [
   { name: 'setup-users', schema: UserConfig },
   { name: 'messaging-service', schema: MessagingConfig },
   { name: 'setup-messages', schema: MessagingConfig },
+  { name: 'gateway', schema: GatewayConfig },
 ] as const
 
 for (const { name, schema } of roles) {
@@ -62,15 +65,25 @@ t.test('a missing required variable would be caught by that check', async (t) =>
 t.test('ports and service URLs line up', async (t) => {
   const user = interpolate(service('user-service').environment)
   const messaging = interpolate(service('messaging-service').environment)
-  const published = (name: string) => (service(name).ports ?? []).map((p) => p.split(':').at(-1))
-  t.ok(published('user-service').includes(user.PORT), 'user-service publishes its PORT')
-  t.ok(published('messaging-service').includes(messaging.PORT), 'messaging-service publishes its PORT')
+  const gateway = interpolate(service('gateway').environment)
+  const published = (name: string) => (service(name).ports ?? []).map((p) => resolve(p).split(':').at(-1))
+  t.same(published('gateway'), [gateway.PORT], 'the gateway publishes its PORT')
 
   const hostPort = (url: string) => {
     const u = new URL(url)
     return { host: u.hostname, port: u.port }
   }
   t.same(hostPort(messaging.USER_SERVICE_URL as string), { host: 'user-service', port: user.PORT })
+  t.same(hostPort(gateway.USER_SERVICE_URL as string), { host: 'user-service', port: user.PORT })
+  t.same(hostPort(gateway.MESSAGING_SERVICE_URL as string), {
+    host: 'messaging-service',
+    port: messaging.PORT,
+  })
+  t.equal(
+    gateway.FRONTEND_URL,
+    messaging.FRONTEND_URL,
+    'the gateway allows the origins the services are told',
+  )
   t.same(hostPort(messaging.DYNAMODB_ENDPOINT as string), { host: 'dynamodb-local', port: '8000' })
   t.same(hostPort(user.COGNITO_ENDPOINT as string), { host: 'cognito-local', port: '9229' })
   t.same(hostPort(user.DATABASE_URL as string), { host: 'postgres', port: '5432' })
@@ -126,14 +139,64 @@ t.test('start order: every dependency waits for health or completion', async (t)
     service('messaging-service').depends_on?.['setup-messages']?.condition,
     'service_completed_successfully',
   )
+  for (const upstream of ['user-service', 'messaging-service'])
+    t.equal(
+      service('gateway').depends_on?.[upstream]?.condition,
+      'service_healthy',
+      `the gateway waits for ${upstream}`,
+    )
 })
 
-t.test('services are built from Dockerfiles that exist', async (t) => {
-  for (const [name, s] of Object.entries(compose.services)) {
-    if (!s.build) continue
-    t.ok(
-      existsSync(path.join(root, s.build.context, s.build.dockerfile)),
-      `${name}: ${s.build.dockerfile} exists`,
-    )
+t.test('our images are all built from the one Dockerfile, for a service that exists', async (t) => {
+  const built = Object.entries(compose.services).filter(([, s]) => s.build)
+  t.same(built.map(([name]) => name).sort(), [
+    'gateway',
+    'messaging-service',
+    'setup-messages',
+    'setup-users',
+    'user-service',
+  ])
+  for (const [name, s] of built) {
+    const build = s.build as { context: string; dockerfile: string; args?: Record<string, string> }
+    t.equal(build.dockerfile, 'deploy/service.Dockerfile', `${name}: the shared Dockerfile`)
+    t.ok(existsSync(path.join(root, build.context, build.dockerfile)), `${name}: it exists`)
+    const svc = build.args?.SERVICE ?? ''
+    t.ok(existsSync(path.join(root, 'services', svc, 'package.json')), `${name}: SERVICE=${svc} is a service`)
   }
+})
+
+t.test('only the gateway is published, and only on 127.0.0.1', async (t) => {
+  const publishing = Object.entries(compose.services).filter(([, s]) => (s.ports ?? []).length > 0)
+  t.same(
+    publishing.map(([name]) => name),
+    ['gateway'],
+    'postgres, DynamoDB Local, cognito-local and both services publish nothing',
+  )
+  for (const port of service('gateway').ports ?? []) {
+    const parts = resolve(port).split(':')
+    t.equal(parts.length, 3, `${port}: names the host address`)
+    t.equal(parts[0], '127.0.0.1', `${port}: bound to loopback only`)
+  }
+  for (const [name, s] of Object.entries(compose.services))
+    t.not(s.network_mode, 'host', `${name}: not on the host's network`)
+})
+
+t.test('pinned images; DynamoDB Local not as root', async (t) => {
+  for (const [name, s] of Object.entries(compose.services)) {
+    if (!s.image) continue
+    const tag = s.image.split(':')[1]
+    t.ok(tag && tag !== 'latest', `${name}: ${s.image} names a version`)
+  }
+  t.match(
+    service('cognito-local').image,
+    /^jagregory\/cognito-local:\d+\.\d+\.\d+$/,
+    'cognito-local: an exact release',
+  )
+  const ddb = service('dynamodb-local')
+  t.ok(ddb.user && !['root', '0', '0:0'].includes(ddb.user), `DynamoDB Local runs as ${ddb.user}`)
+  t.equal(
+    ddb.depends_on?.['dynamodb-init']?.condition,
+    'service_completed_successfully',
+    'after its data volume was handed to that user',
+  )
 })

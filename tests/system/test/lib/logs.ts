@@ -1,5 +1,5 @@
 import type { Test } from 'tap'
-import type { ServiceName, System } from './system.js'
+import type { ProcessName, System } from './system.js'
 import { secrets } from './users.js'
 
 export interface LogLine {
@@ -14,7 +14,7 @@ export interface LogLine {
   [key: string]: unknown
 }
 
-export function parsed(system: System, service: ServiceName): { lines: LogLine[]; notJson: string[] } {
+export function parsed(system: System, service: ProcessName): { lines: LogLine[]; notJson: string[] } {
   const lines: LogLine[] = []
   const notJson: string[] = []
   for (const raw of system.logs[service]) {
@@ -28,16 +28,21 @@ export function parsed(system: System, service: ServiceName): { lines: LogLine[]
 }
 
 /** The access-log lines (one per finished request) carrying this request id. */
-export function accessLines(system: System, service: ServiceName, reqId: string): LogLine[] {
+export function accessLines(system: System, service: ProcessName, reqId: string): LogLine[] {
   return parsed(system, service).lines.filter((l) => l.reqId === reqId && l.res?.statusCode !== undefined)
 }
 
 /**
  * The secret scan: no access/ID token (nor its signature alone), password or INTERNAL_TOKEN in
- * any line either service or the setup hooks printed.
+ * any line a service, the gateway or the setup hooks printed.
  */
 export function assertNoSecretsLogged(t: Test, system: System) {
-  const all = [...system.logs['user-service'], ...system.logs['messaging-service'], ...system.otherLogs]
+  const all = [
+    ...system.logs['user-service'],
+    ...system.logs['messaging-service'],
+    ...system.logs.gateway,
+    ...system.otherLogs,
+  ]
   const needles = new Map<string, string>()
   needles.set(system.facts.internalToken, 'INTERNAL_TOKEN')
   needles.set(system.facts.demoPassword, 'demo password')

@@ -1,7 +1,8 @@
 /**
  * The system under test: its own engines (Postgres, DynamoDB Local *on disk*, cognito-local) in
  * a temp folder on free ports, and both services started as real processes (`node
- * dist/server.js`) with the local stack's service environment. Unlike the other packages'
+ * dist/server.js`) with the local stack's service environment, and the gateway in front of them
+ * when asked for. Unlike the other packages'
  * tests it ignores CRUDDUR_STACK: it kills and restarts engines, which a shared stack must not
  * see. Every process it starts is stopped in teardown.
  */
@@ -37,8 +38,11 @@ import { startProxy, type TcpProxy } from './proxy.js'
 
 export type { ServiceName } from '@cruddur/local-stack'
 
+/** A process the system runs: one of the two services, or the gateway in front of them. */
+export type ProcessName = ServiceName | 'gateway'
+
 export interface ServiceProcess {
-  name: ServiceName
+  name: ProcessName
   child: ChildProcess
   /** Resolves with the exit code (null when killed by a signal) once the process has exited. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
@@ -47,19 +51,21 @@ export interface ServiceProcess {
 export interface System {
   facts: StackFacts
   root: string
-  /** Every stdout/stderr line each service printed, in order (its structured log). */
-  logs: Record<ServiceName, string[]>
+  /** Every stdout/stderr line each process printed, in order (its structured log). */
+  logs: Record<ProcessName, string[]>
   /** Lines of the setup hooks and engines, for diagnostics and the secret scan. */
   otherLogs: string[]
-  services: Partial<Record<ServiceName, ServiceProcess>>
+  services: Partial<Record<ProcessName, ServiceProcess>>
+  /** The gateway's address (it listens only when started: `gateway: true` or startService('gateway')). */
+  gatewayUrl: string
   /** With `proxyDynamo`, messaging-service reaches DynamoDB through it (hold() = a stalled DynamoDB). */
   dynamoProxy: TcpProxy
   dynamo: DynamoEngine
   postgres: PostgresEngine
   cognito: CognitoEngine
-  startService(name: ServiceName): Promise<ServiceProcess>
+  startService(name: ProcessName): Promise<ServiceProcess>
   /** Sends `signal` and waits for the exit (SIGKILL after `graceMs`). */
-  stopService(name: ServiceName, signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>
+  stopService(name: ProcessName, signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>
   killDynamo(): Promise<void>
   restartDynamo(): Promise<void>
   stopPostgres(): Promise<void>
@@ -71,6 +77,23 @@ export interface System {
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 
 const SERVICE_ORDER: ServiceName[] = ['user-service', 'messaging-service']
+/** Start order; stopping goes the other way (the gateway first, so it never outlives a service). */
+const PROCESS_ORDER: ProcessName[] = [...SERVICE_ORDER, 'gateway']
+
+/**
+ * The gateway's environment: exactly its config schema's variables. Here until the local
+ * stack's serviceEnv builds it too.
+ */
+export function gatewayEnv(facts: StackFacts, port: number, frontendUrl: string): Record<string, string> {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    USER_SERVICE_URL: facts.userService.url,
+    MESSAGING_SERVICE_URL: facts.messagingService.url,
+    FRONTEND_URL: frontendUrl,
+  }
+}
 
 async function waitForPortFree(port: number, timeoutMs = 15_000) {
   await waitUntil(
@@ -90,12 +113,17 @@ export interface SystemOptions {
    * Off by default: under load the proxy, living in the test process, would be measured too.
    */
   proxyDynamo?: boolean
+  /** true: the gateway is started too, after both services. */
+  gateway?: boolean
+  /** FRONTEND_URL of both services and the gateway (default: the services' own default). */
+  frontendUrl?: string
 }
 
 export async function startSystem(name: string, options: SystemOptions = {}): Promise<System> {
   const withServices = options.services ?? true
   const root = repoRoot()
-  for (const service of withServices ? SERVICE_ORDER : []) {
+  const processes = withServices ? (options.gateway ? PROCESS_ORDER : SERVICE_ORDER) : []
+  for (const service of processes) {
     const entry = path.join(root, 'services', service, 'dist', 'server.js')
     if (!existsSync(entry)) throw new Error(`${service} is not built (${entry}): run \`pnpm build\` first`)
   }
@@ -116,6 +144,7 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
     cognito: await freePort(),
     userService: await freePort(),
     messagingService: await freePort(),
+    gateway: await freePort(),
   }
   const dirs = {
     postgres: path.join(base, 'postgres'),
@@ -161,17 +190,29 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
       demoUsers: DEMO_USERS,
       demoEmails: DEMO_EMAILS,
     }
-    const logs: Record<ServiceName, string[]> = { 'user-service': [], 'messaging-service': [] }
-    const services: Partial<Record<ServiceName, ServiceProcess>> = {}
+    const logs: Record<ProcessName, string[]> = { 'user-service': [], 'messaging-service': [], gateway: [] }
+    const services: Partial<Record<ProcessName, ServiceProcess>> = {}
+    const gatewayUrl = `http://127.0.0.1:${ports.gateway}`
+    const frontend = options.frontendUrl ? { frontendUrl: options.frontendUrl } : {}
+    const envOf = (name: ProcessName) =>
+      name === 'gateway'
+        ? gatewayEnv(facts, ports.gateway, options.frontendUrl ?? 'http://localhost:3000')
+        : serviceEnv(name, facts, { logLevel: 'info', ...frontend })
+    const urlOf = (name: ProcessName) =>
+      name === 'gateway'
+        ? gatewayUrl
+        : name === 'user-service'
+          ? facts.userService.url
+          : facts.messagingService.url
 
-    const startService = async (service: ServiceName): Promise<ServiceProcess> => {
-      const port = service === 'user-service' ? ports.userService : ports.messagingService
-      await waitForPortFree(port)
+    const startService = async (service: ProcessName): Promise<ServiceProcess> => {
+      const url = urlOf(service)
+      await waitForPortFree(Number(new URL(url).port))
       const child = spawn(process.execPath, [path.join(root, 'services', service, 'dist', 'server.js')], {
         cwd: path.join(root, 'services', service),
         env: {
           ...process.env,
-          ...serviceEnv(service, facts, { logLevel: 'info' }),
+          ...envOf(service),
           // The SDK's Node 20 end-of-support notice is not a log line of ours.
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         },
@@ -197,7 +238,6 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
       })
       const proc: ServiceProcess = { name: service, child, exited }
       services[service] = proc
-      const url = service === 'user-service' ? facts.userService.url : facts.messagingService.url
       let dead = false
       void exited.then(() => {
         dead = true
@@ -216,7 +256,7 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
     }
 
     const stopService = async (
-      service: ServiceName,
+      service: ProcessName,
       signal: NodeJS.Signals = 'SIGTERM',
       graceMs = 15_000,
     ) => {
@@ -235,7 +275,7 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
       return (await proc.exited).code
     }
     cleanups.push(async () => {
-      for (const service of [...SERVICE_ORDER].reverse()) await stopService(service, 'SIGTERM', 5_000)
+      for (const service of [...PROCESS_ORDER].reverse()) await stopService(service, 'SIGTERM', 5_000)
     })
 
     let stopped = false
@@ -245,6 +285,7 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
       logs,
       otherLogs,
       services,
+      gatewayUrl,
       dynamoProxy,
       get dynamo() {
         return dynamo
@@ -276,7 +317,7 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
         stopped = true
         // The engines may have been swapped by restarts: stop the current ones.
         cleanups.length = 0
-        for (const service of [...SERVICE_ORDER].reverse()) await stopService(service, 'SIGTERM', 5_000)
+        for (const service of [...PROCESS_ORDER].reverse()) await stopService(service, 'SIGTERM', 5_000)
         await dynamoProxy.close().catch(() => {})
         await Promise.allSettled([cognito.stop(), dynamo.stop(), postgres.stop()])
         const keep = process.env.SYSTEM_TESTS_KEEP_LOGS
@@ -290,6 +331,7 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
       await runSetupHook(root, service, facts, note)
       await startService(service)
     }
+    if (withServices && options.gateway) await startService('gateway')
     return system
   } catch (error) {
     await cleanup()

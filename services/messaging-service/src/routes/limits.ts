@@ -1,0 +1,2 @@
+/** A list's page size when `?limit=` is not given. */
+export const DEFAULT_LIMIT = 20

@@ -147,7 +147,7 @@ t.test('a validly signed token with malformed claims is a 401, never a 5xx', asy
   const { app, userService } = await apiHarness(t)
   const carl = await cognitoUser(t, { prefix: 'tokcarl', userServiceUrl: userService.url })
   const now = Math.floor(Date.now() / 1000)
-  const valid = { ...claims(carl.accessToken), iat: now, exp: now + 600 }
+  const valid: Record<string, unknown> = { ...claims(carl.accessToken), iat: now, exp: now + 600 }
   const minted = (payload: Record<string, unknown>) => sign(payload, realKey, cognitoLocalKey.jwk.kid)
   const call = (token: string) =>
     app.inject({ method: 'GET', url: '/api/message_groups', headers: { authorization: `Bearer ${token}` } })
@@ -158,7 +158,7 @@ t.test('a validly signed token with malformed claims is a 401, never a 5xx', asy
     ['empty sub', { ...valid, sub: '' }],
     ['a sub that is not a uuid', { ...valid, sub: 'someone-else' }],
     ['a sub that is a path', { ...valid, sub: '../batch' }],
-    ['a uuid with something after it', { ...valid, sub: `${valid.sub}/x` }],
+    ['a uuid with something after it', { ...valid, sub: `${String(valid.sub)}/x` }],
     ['a numeric sub', { ...valid, sub: 42 }],
     ['an object sub', { ...valid, sub: { id: valid.sub } }],
     ['no sub', withoutSub],

@@ -222,15 +222,12 @@ t.test(
     for (const endpoint of local) t.ok(isLocalEndpoint(endpoint), `${endpoint} is local`)
     for (const endpoint of remote) t.notOk(isLocalEndpoint(endpoint), `${endpoint} is not local`)
     // Refused before any connection is made: none of these hosts is ever contacted.
-  for (const endpoint of remote.slice(0, 9)) {
+    for (const endpoint of remote.slice(0, 9)) {
       for (const command of ['ddb:scan', 'ddb:drop']) {
         const refused = capture({ DYNAMODB_ENDPOINT: endpoint, DDB_MESSAGE_TABLE: 'guarded-table' })
         t.equal(await runCli([command], refused.io), 1, `${command} refuses ${endpoint}`)
         t.match(refused.errText(), '--force')
       }
     }
-  })
-    t.equal(await runCli(['ddb:scan', '--force'], forced.io), 1)
-    t.match(forced.errText(), 'ddb:scan failed', 'it tried: the guard did not stop it')
   },
 )

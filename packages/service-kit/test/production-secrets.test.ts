@@ -10,7 +10,6 @@ import {
   configPlugin,
   isLocalEndpoint,
   isProduction,
-  PUBLISHED_SECRETS,
   SECRET_VARIABLES,
 } from '../src/index.js'
 

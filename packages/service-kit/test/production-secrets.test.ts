@@ -6,12 +6,7 @@ import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
 import t from 'tap'
 import { Type } from 'typebox'
-import {
-  configPlugin,
-  isLocalEndpoint,
-  isProduction,
-  SECRET_VARIABLES,
-} from '../src/index.js'
+import { configPlugin, isLocalEndpoint, isProduction, SECRET_VARIABLES } from '../src/index.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 

@@ -53,12 +53,15 @@ t.test(
     const genuine = String(first.headers['x-next-cursor'])
     t.equal((await get(alice, genuine)).statusCode, 200, 'control: the genuine cursor pages on')
     const key = keyOf(genuine)
+    /** A cursor for this conversation's second page, signed with `secret` for `caller`. */
+    const forge = (secret: string, caller: typeof alice) =>
+      encodeCursor(key, {
+        secrets: { current: secret },
+        scope: `messages:${caller.user?.uuid}:${conversation}`,
+      })
 
     await t.test('a non-member with a validly signed cursor gets 404, not the messages', async (t) => {
-      const forged = encodeCursor(key, {
-        secrets: { current: facts.cursorSecret },
-        scope: `messages:${carol.user?.uuid}:${conversation}`,
-      })
+      const forged = forge(facts.cursorSecret, carol)
       const res = await get(carol, forged)
       t.equal(res.statusCode, 404)
       t.same(res.json().errors, ['message_group_not_found'])
@@ -66,10 +69,7 @@ t.test(
     })
 
     await t.test('a cursor signed with INTERNAL_TOKEN is not a cursor of this service', async (t) => {
-      const withInternal = encodeCursor(key, {
-        secrets: { current: facts.internalToken },
-        scope: `messages:${alice.user?.uuid}:${conversation}`,
-      })
+      const withInternal = forge(facts.internalToken, alice)
       const res = await get(alice, withInternal)
       t.equal(res.statusCode, 400)
       t.same(res.json().errors, ['invalid_cursor'])
@@ -103,10 +103,7 @@ t.test(
       const stale = await get(alice, genuine, done)
       t.equal(stale.statusCode, 400, 'once PREVIOUS is dropped, the old cursor is refused')
       t.same(stale.json().errors, ['invalid_cursor'])
-      const unknown = encodeCursor(key, {
-        secrets: { current: secret() },
-        scope: `messages:${alice.user?.uuid}:${conversation}`,
-      })
+      const unknown = forge(secret(), alice)
       t.equal((await get(alice, unknown, rotated)).statusCode, 400, 'a secret the service never had')
     })
 

@@ -36,9 +36,3 @@ export function line(
   const { display_name, handle } = person ?? UNKNOWN_PERSON
   return { uuid, display_name, handle, message, created_at }
 }
-
-/** A page of a list, and the cursor of the next one when more exist. */
-export interface Page<T> {
-  items: T[]
-  nextCursor?: string
-}

@@ -19,6 +19,7 @@ export {
 } from './list-conversations.js'
 export { type ListMessagesInput, type ListMessagesResult, listMessages } from './list-messages.js'
 export * from './message.js'
+export type { Page, PageInput } from './page.js'
 export type * from './records.js'
 export { type SendMessageInput, type SendResult, sendMessage } from './send-message.js'
 export { type StartConversationInput, startConversation } from './start-conversation.js'

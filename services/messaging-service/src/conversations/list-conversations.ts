@@ -1,11 +1,11 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import { GSI_BY_USER } from '@cruddur/dynamodb'
 import type { MessageGroupItem } from '@cruddur/types'
-import type { CallerInput, ConversationsContext } from './context.js'
+import type { ConversationsContext } from './context.js'
 import { addCost, type Cost, emptyCost } from './cost.js'
-import { encodeCursor, resumeAfter } from './cursor.js'
-import { callerOf, line, type Page } from './directory.js'
+import { line } from './directory.js'
 import { conversationOf, parseMessageSk, type TableKey, userGsiPk } from './keys.js'
+import { callerPage, type Page, type PageInput } from './page.js'
 import type { MemberRecord } from './records.js'
 
 export interface ListConversationsInput {
@@ -69,28 +69,18 @@ export async function listConversations(
   }
 }
 
-export interface ConversationsPageInput extends CallerInput {
-  limit: number
-  cursor?: string | undefined
-}
-
 /** GET /api/message_groups: the caller's conversations, each with the other person and the last message. */
-export async function conversationsPage(
+export function conversationsPage(
   ctx: ConversationsContext,
-  input: ConversationsPageInput,
+  input: PageInput,
 ): Promise<Page<MessageGroupItem>> {
-  const me = await callerOf(ctx.directory, input.callerSub, input.requestId)
-  const binding = { secrets: ctx.cursorSecrets, scope: `groups:${me.uuid}` }
-  const after = resumeAfter(input.cursor, binding)
-  const page = await listConversations(ctx.doc, ctx.table, { user: me.uuid, limit: input.limit, after })
-  const others = await ctx.directory.byUuids(
-    page.conversations.map((c) => c.other_uuid),
-    input.requestId,
-  )
-  return {
-    items: page.conversations.map((c) =>
-      line(c.conversation_uuid, others.get(c.other_uuid), c.last_message, c.last_at),
-    ),
-    ...(page.next ? { nextCursor: encodeCursor(page.next, binding) } : {}),
-  }
+  return callerPage(ctx, input, {
+    scope: (me) => `groups:${me.uuid}`,
+    read: async (me, after) => {
+      const page = await listConversations(ctx.doc, ctx.table, { user: me.uuid, limit: input.limit, after })
+      return { rows: page.conversations, ...(page.next ? { next: page.next } : {}) }
+    },
+    personOf: (c) => c.other_uuid,
+    toItem: (c, other) => line(c.conversation_uuid, other, c.last_message, c.last_at),
+  })
 }

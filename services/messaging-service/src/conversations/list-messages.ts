@@ -1,12 +1,12 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { MessageItem } from '@cruddur/types'
-import type { CallerInput, ConversationsContext } from './context.js'
+import type { ConversationsContext } from './context.js'
 import { addCost, type Cost, emptyCost } from './cost.js'
-import { encodeCursor, resumeAfter } from './cursor.js'
-import { callerOf, line, type Page } from './directory.js'
+import { line } from './directory.js'
 import { ConversationNotFoundError } from './errors.js'
 import { conversationPk, MEMBER_PREFIX, MSG_PREFIX, type TableKey } from './keys.js'
 import { type StoredMessage, toStoredMessage } from './message.js'
+import { callerPage, type Page, type PageInput } from './page.js'
 import type { MemberRecord, MessageRecord } from './records.js'
 
 export interface ListMessagesInput {
@@ -71,35 +71,28 @@ export async function listMessages(
   return { messages: page.reverse().map(toStoredMessage), ...(next ? { next } : {}), cost }
 }
 
-export interface MessagesPageInput extends CallerInput {
+export interface MessagesPageInput extends PageInput {
   conversationUuid: string
-  limit: number
-  cursor?: string | undefined
 }
 
 /** GET /api/messages/:uuid: a page of one conversation the caller belongs to, each message with its sender. */
-export async function messagesPage(
+export function messagesPage(
   ctx: ConversationsContext,
   input: MessagesPageInput,
 ): Promise<Page<MessageItem>> {
-  const me = await callerOf(ctx.directory, input.callerSub, input.requestId)
   const conversationUuid = input.conversationUuid.toLowerCase()
-  const binding = { secrets: ctx.cursorSecrets, scope: `messages:${me.uuid}:${conversationUuid}` }
-  const after = resumeAfter(input.cursor, binding)
-  const page = await listMessages(ctx.doc, ctx.table, {
-    conversationUuid,
-    caller: me.uuid,
-    limit: input.limit,
-    after,
+  return callerPage(ctx, input, {
+    scope: (me) => `messages:${me.uuid}:${conversationUuid}`,
+    read: async (me, after) => {
+      const page = await listMessages(ctx.doc, ctx.table, {
+        conversationUuid,
+        caller: me.uuid,
+        limit: input.limit,
+        after,
+      })
+      return { rows: page.messages, ...(page.next ? { next: page.next } : {}) }
+    },
+    personOf: (m) => m.sender_uuid,
+    toItem: (m, sender) => line(m.message_uuid, sender, m.message, m.created_at),
   })
-  const senders = await ctx.directory.byUuids(
-    page.messages.map((m) => m.sender_uuid),
-    input.requestId,
-  )
-  return {
-    items: page.messages.map((m) =>
-      line(m.message_uuid, senders.get(m.sender_uuid), m.message, m.created_at),
-    ),
-    ...(page.next ? { nextCursor: encodeCursor(page.next, binding) } : {}),
-  }
 }

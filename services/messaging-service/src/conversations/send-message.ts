@@ -2,18 +2,16 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { CallerInput, ConversationsContext } from './context.js'
 import { type Cost, emptyCost } from './cost.js'
 import { callerOf } from './directory.js'
-import { ContentionError, ConversationNotFoundError } from './errors.js'
+import { ConversationNotFoundError } from './errors.js'
 import { type IdempotencyKey, idempotencyItem, sendRequestHash, storedAnswer } from './idempotency.js'
 import { conversationPk, memberSk, messageSk } from './keys.js'
 import { type NewMessage, newMessage, type SentMessage, toSentMessage } from './message.js'
 import type { MemberRecord, MessageRecord } from './records.js'
 import {
   attemptTransaction,
-  backoff,
+  beforeRetry,
   failedCondition,
-  MAX_ATTEMPTS,
   oldItem,
-  retryable,
   type TransactItem,
 } from './transaction.js'
 
@@ -101,7 +99,7 @@ export async function sendMessage(
     ]
     const cancelled = await attemptTransaction(doc, items, cost)
     if (!cancelled) return outcome(sent, { replayed: false, entriesUpdated: slots.length })
-    const { reasons, err } = cancelled
+    const { reasons } = cancelled
     const stored = storedAnswer(reasons, idempotency)
     if (stored) return outcome(stored, { replayed: true, entriesUpdated: 0 })
     const stale = slots.filter((_slot, i) => {
@@ -113,10 +111,8 @@ export async function sendMessage(
       }
       return true
     })
-    if (stale.length > 0) slots = slots.filter((s) => !stale.includes(s))
-    else if (!retryable(reasons)) throw err
-    if (attempt >= MAX_ATTEMPTS) throw new ContentionError(attempt, { cause: err })
-    if (retryable(reasons)) await backoff(attempt)
+    slots = slots.filter((s) => !stale.includes(s))
+    await beforeRetry(attempt, cancelled, stale.length > 0)
   }
 }
 

@@ -3,20 +3,13 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { CallerInput, ConversationsContext } from './context.js'
 import { emptyCost } from './cost.js'
 import { callerOf } from './directory.js'
-import { CannotMessageSelfError, ContentionError, RecipientNotFoundError } from './errors.js'
+import { CannotMessageSelfError, RecipientNotFoundError } from './errors.js'
 import { type IdempotencyKey, idempotencyItem, sendRequestHash, storedAnswer } from './idempotency.js'
 import { conversationPk, memberSk, messageSk, PAIR_SK, pairPk, sortedPair, userGsiPk } from './keys.js'
 import { type NewMessage, newMessage, type SentMessage, toSentMessage } from './message.js'
 import type { MemberRecord, PairRecord } from './records.js'
 import { messageItem, type SendResult, sendMessage } from './send-message.js'
-import {
-  attemptTransaction,
-  backoff,
-  failedCondition,
-  MAX_ATTEMPTS,
-  oldItem,
-  retryable,
-} from './transaction.js'
+import { attemptTransaction, beforeRetry, failedCondition, oldItem } from './transaction.js'
 
 export interface StartConversationInput {
   recipientUuid: string
@@ -94,9 +87,7 @@ export async function startConversation(
       const into = { conversationUuid: existing.conversation_uuid, message: m, idempotency }
       return sendMessage(doc, table, into, cost)
     }
-    if (!retryable(reasons)) throw err
-    if (attempt >= MAX_ATTEMPTS) throw new ContentionError(attempt, { cause: err })
-    await backoff(attempt)
+    await beforeRetry(attempt, cancelled)
   }
 }
 

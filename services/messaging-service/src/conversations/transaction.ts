@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb'
 import { unmarshall } from '@aws-sdk/util-dynamodb'
 import { addCost, type Cost } from './cost.js'
+import { ContentionError } from './errors.js'
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 
@@ -16,7 +17,7 @@ export interface Cancelled {
 }
 
 /** How often a contended transaction is tried before the send answers "busy, try again". */
-export const MAX_ATTEMPTS = 12
+const MAX_ATTEMPTS = 12
 
 function cancellationReasons(err: unknown): CancellationReason[] | undefined {
   if (err && typeof err === 'object' && (err as { name?: string }).name === 'TransactionCanceledException') {
@@ -56,9 +57,21 @@ export const failedCondition = (reason: CancellationReason | undefined) =>
   reason?.Code === 'ConditionalCheckFailed'
 
 /** Cancelled only because of other writers or throttling: the same transaction may succeed later. */
-export const retryable = (reasons: CancellationReason[]) =>
+const retryable = (reasons: CancellationReason[]) =>
   reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError')
 
 /** Full-jitter backoff: concurrent senders into one conversation spread out instead of colliding again. */
-export const backoff = (attempt: number) =>
+const backoff = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(400, 10 * 2 ** attempt)))
+
+/**
+ * Between a cancelled attempt and the next: gives up (the error as it came, or ContentionError
+ * after MAX_ATTEMPTS), or waits when other writers collided. `changed`: the caller changed the
+ * transaction since, so it is worth another try even without a collision.
+ */
+export async function beforeRetry(attempt: number, cancelled: Cancelled, changed = false): Promise<void> {
+  const collided = retryable(cancelled.reasons)
+  if (!collided && !changed) throw cancelled.err
+  if (attempt >= MAX_ATTEMPTS) throw new ContentionError(attempt, { cause: cancelled.err })
+  if (collided) await backoff(attempt)
+}

@@ -1,13 +1,7 @@
-import {
-  CreateMessageResponse,
-  IdempotencyHeaders,
-  ListQuery,
-  MessageGroupParams,
-  MessageList,
-} from '@cruddur/types'
+import { CreateMessageResponse, IdempotencyHeaders, MessageGroupParams, MessageList } from '@cruddur/types'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ERROR_RESPONSES } from './error-answers.js'
-import { DEFAULT_LIMIT } from './limits.js'
+import { answerPage, asCaller, DEFAULT_LIMIT, LIST_SCHEMA } from './list-page.js'
 import { checkSendMessage, jsonBodyValidator, SendMessageBody } from './send-message-body.js'
 
 /** GET /api/messages/:uuid (one conversation's messages) and POST /api/messages (send). */
@@ -16,25 +10,23 @@ const messagesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/messages/:message_group_uuid',
     {
       schema: {
-        tags: ['messages'],
+        ...LIST_SCHEMA,
         summary: 'Messages of one conversation: the newest page, oldest to newest',
         description: 'Older pages: pass the `x-next-cursor` response header back as `?cursor=`.',
-        security: [{ bearerAuth: [] }],
         params: MessageGroupParams,
-        querystring: ListQuery,
         response: { 200: MessageList, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
+      const { limit = DEFAULT_LIMIT, cursor } = request.query
+      const conversationUuid = request.params.message_group_uuid
       const page = await fastify.conversations.messagesPage({
-        callerSub: request.sub,
-        requestId: request.id,
-        conversationUuid: request.params.message_group_uuid,
-        limit: request.query.limit ?? DEFAULT_LIMIT,
-        cursor: request.query.cursor,
+        ...asCaller(request),
+        conversationUuid,
+        limit,
+        cursor,
       })
-      if (page.nextCursor) reply.header('x-next-cursor', page.nextCursor)
-      return page.items
+      return answerPage(reply, page)
     },
   )
 
@@ -57,8 +49,7 @@ const messagesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const send = checkSendMessage(request.body)
       const caller = {
-        callerSub: request.sub,
-        requestId: request.id,
+        ...asCaller(request),
         text: send.text,
         idempotencyKey: request.headers['idempotency-key'],
       }

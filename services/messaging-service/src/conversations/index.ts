@@ -17,7 +17,12 @@ export {
   type ListConversationsInput,
   listConversations,
 } from './list-conversations.js'
-export { type ListMessagesInput, type ListMessagesResult, listMessages } from './list-messages.js'
+export {
+  type ListMessagesInput,
+  type ListMessagesResult,
+  listMessages,
+  type StoredMessage,
+} from './list-messages.js'
 export * from './message.js'
 export type { Page, PageInput } from './page.js'
 export type * from './records.js'

@@ -4,8 +4,14 @@ import type { ConversationsContext } from './context.js'
 import { addCost, type Cost, emptyCost } from './cost.js'
 import { line } from './directory.js'
 import { ConversationNotFoundError } from './errors.js'
-import { conversationPk, MEMBER_PREFIX, MSG_PREFIX, type TableKey } from './keys.js'
-import { type StoredMessage, toStoredMessage } from './message.js'
+import {
+  conversationOf,
+  conversationPk,
+  MEMBER_PREFIX,
+  MSG_PREFIX,
+  parseMessageSk,
+  type TableKey,
+} from './keys.js'
 import { callerPage, type Page, type PageInput } from './page.js'
 import type { MemberRecord, MessageRecord } from './records.js'
 
@@ -22,6 +28,26 @@ export interface ListMessagesResult {
   messages: StoredMessage[]
   next?: TableKey
   cost: Cost
+}
+
+/** A message as listing hands it out (keys decoded; the sender by uuid). */
+export interface StoredMessage {
+  conversation_uuid: string
+  message_uuid: string
+  sender_uuid: string
+  message: string
+  created_at: string
+}
+
+export function toStoredMessage(record: MessageRecord): StoredMessage {
+  const { createdAt, messageUuid } = parseMessageSk(record.sk)
+  return {
+    conversation_uuid: conversationOf(record.pk),
+    message_uuid: messageUuid,
+    sender_uuid: record.sender_uuid,
+    message: record.message,
+    created_at: createdAt,
+  }
 }
 
 type Item = MessageRecord | MemberRecord

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import type { CreateMessageResponse, InternalUser } from '@cruddur/types'
-import { conversationOf, parseMessageSk } from './keys.js'
-import type { MessageRecord } from './records.js'
 
 /** Someone as a message shows them: the directory's uuid, handle and display name. */
 export type Person = Pick<InternalUser, 'uuid' | 'handle' | 'display_name'>
@@ -29,25 +27,5 @@ export function toSentMessage(conversationUuid: string, m: NewMessage): SentMess
     handle: m.sender.handle,
     message: m.text,
     created_at: m.createdAt,
-  }
-}
-
-/** A message as listing hands it out (keys decoded; the sender by uuid). */
-export interface StoredMessage {
-  conversation_uuid: string
-  message_uuid: string
-  sender_uuid: string
-  message: string
-  created_at: string
-}
-
-export function toStoredMessage(record: MessageRecord): StoredMessage {
-  const { createdAt, messageUuid } = parseMessageSk(record.sk)
-  return {
-    conversation_uuid: conversationOf(record.pk),
-    message_uuid: messageUuid,
-    sender_uuid: record.sender_uuid,
-    message: record.message,
-    created_at: createdAt,
   }
 }

@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
+import { type DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
+import { createDynamoClient } from '@cruddur/dynamodb'
 import { findJava } from './java.js'
 import { assertPortFree } from './ports.js'
 import { awaitReady, startProcess } from './process.js'
@@ -38,12 +39,7 @@ export function dynamoJarDir(): string {
 }
 
 export function localDynamoClient(endpoint: string, region = 'us-east-1'): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  })
+  return createDynamoClient({ region, endpoint, maxAttempts: 1 })
 }
 
 export async function startDynamo(options: DynamoOptions): Promise<DynamoEngine> {

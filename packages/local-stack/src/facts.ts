@@ -9,6 +9,8 @@ export interface StackFacts {
   userService: { url: string }
   messagingService: { url: string }
   internalToken: string
+  /** The messaging-service's own secret for signing list cursors (never the internal token). */
+  cursorSecret: string
   demoPassword: string
   /** The demo users' handles, and the e-mail each one signs in with. */
   demoUsers: string[]

@@ -48,5 +48,6 @@ export function serviceEnv(
     COGNITO_ENDPOINT: facts.cognito.endpoint,
     COGNITO_JWKS_URL: facts.cognito.jwksUrl,
     USER_SERVICE_URL: facts.userService.url,
+    CURSOR_SECRET: facts.cursorSecret,
   }
 }

@@ -38,12 +38,12 @@ const port = (env: NodeJS.ProcessEnv, name: string, fallback: number) => {
 /** The pool id the local stack always uses: AWS-shaped, fixed so data survives restarts. */
 export const LOCAL_POOL_ID = (region: string) => `${region}_CruddurL1`
 
-async function persistentToken(dir: string): Promise<string> {
-  const file = path.join(dir, 'internal-token')
+async function persistentSecret(dir: string, name: string, bytes: number): Promise<string> {
+  const file = path.join(dir, name)
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim()
-  const token = randomBytes(24).toString('base64url')
-  await writeFile(file, `${token}\n`, { mode: 0o600 })
-  return token
+  const secret = randomBytes(bytes).toString('base64url')
+  await writeFile(file, `${secret}\n`, { mode: 0o600 })
+  return secret
 }
 
 /** `pnpm start`: engines, setup hooks, both services; data under .local/. */
@@ -101,7 +101,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     },
     userService: { url: `http://127.0.0.1:${ports.userService}` },
     messagingService: { url: `http://127.0.0.1:${ports.messagingService}` },
-    internalToken: await persistentToken(dir),
+    internalToken: await persistentSecret(dir, 'internal-token', 24),
+    cursorSecret: await persistentSecret(dir, 'cursor-secret', 32),
     demoPassword: DEMO_PASSWORD,
     demoUsers: DEMO_USERS,
     demoEmails: DEMO_EMAILS,

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto'
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { DEFAULT_TABLE_NAME } from '@cruddur/dynamodb'
 import { DEMO_ACCOUNTS } from '@cruddur/types'
 import { type Engines, startEngines } from './engines.js'
 import type { StackFacts } from './facts.js'
 import { freePort } from './ports.js'
 
-export const DEFAULT_TABLE = 'cruddur-messages'
+export const DEFAULT_TABLE = DEFAULT_TABLE_NAME
 export const DEMO_PASSWORD = 'Cruddur-Demo-1!'
 export const DEMO_USERS = DEMO_ACCOUNTS.map((account) => account.handle)
 export const DEMO_EMAILS: Record<string, string> = Object.fromEntries(
@@ -50,6 +51,7 @@ export async function startTestStack(
     userService: { url: '' },
     messagingService: { url: '' },
     internalToken: randomBytes(24).toString('base64url'),
+    cursorSecret: randomBytes(32).toString('base64url'),
     demoPassword: DEMO_PASSWORD,
     demoUsers: DEMO_USERS,
     demoEmails: DEMO_EMAILS,

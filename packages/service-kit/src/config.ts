@@ -2,6 +2,7 @@ import fastifyEnv from '@fastify/env'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { type TObject, Type } from 'typebox'
+import { assertProductionSecrets } from './production-secrets.js'
 
 /** Config variables both services read (CONTRACT.md section 4), as @fastify/env schema parts. */
 export const commonConfigProperties = {
@@ -35,13 +36,15 @@ export const environment = (overrides?: Record<string, string | undefined>): Rec
 
 /**
  * The `config` plugin of a service: validates the environment against its schema with
- * @fastify/env; a bad or missing value stops the service with a message naming it. Each service
- * types `fastify.config` itself (a `declare module 'fastify'` beside its use of this).
+ * @fastify/env; a bad or missing value stops the service with a message naming it. In production
+ * (no local endpoint) a weak or published secret stops it too. Each service types
+ * `fastify.config` itself (a `declare module 'fastify'` beside its use of this).
  */
 export function configPlugin(schema: TObject) {
   return fp<{ env?: Record<string, string | undefined> }>(
     async (fastify: FastifyInstance, opts) => {
       await fastify.register(fastifyEnv, { schema, data: environment(opts.env), dotenv: false })
+      assertProductionSecrets((fastify as unknown as { config: Record<string, unknown> }).config)
     },
     { name: 'config' },
   )

@@ -5,7 +5,7 @@ import configPlugin from './plugins/config.js'
 import conversationsPlugin from './plugins/conversations.js'
 import dynamodbPlugin from './plugins/dynamodb.js'
 import userServicePlugin from './plugins/user-service.js'
-import messagesRoutes from './routes/messages.js'
+import apiRoutes from './routes/index.js'
 
 export interface AppOptions {
   /** Environment overrides (tests); everything else comes from process.env. */
@@ -24,8 +24,8 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions = {
     frontendUrl: fastify.config.FRONTEND_URL,
   })
   await fastify.register(dynamodbPlugin)
-  await fastify.register(conversationsPlugin)
   await fastify.register(userServicePlugin)
+  await fastify.register(conversationsPlugin)
   await fastify.register(authPlugin)
-  await fastify.register(messagesRoutes, { prefix: '/api' })
+  await fastify.register(apiRoutes, { prefix: '/api' })
 }

@@ -142,3 +142,34 @@ t.test('the JWKS comes from COGNITO_JWKS_URL; an unreachable JWKS is a 503', asy
   t.equal(res.statusCode, 503)
   t.same(res.json().errors, ['dependency_unavailable'])
 })
+
+t.test('a validly signed token with malformed claims is a 401, never a 5xx', async (t) => {
+  const { app, userService } = await apiHarness(t)
+  const carl = await cognitoUser(t, { prefix: 'tokcarl', userServiceUrl: userService.url })
+  const now = Math.floor(Date.now() / 1000)
+  const valid: Record<string, unknown> = { ...claims(carl.accessToken), iat: now, exp: now + 600 }
+  const minted = (payload: Record<string, unknown>) => sign(payload, realKey, cognitoLocalKey.jwk.kid)
+  const call = (token: string) =>
+    app.inject({ method: 'GET', url: '/api/message_groups', headers: { authorization: `Bearer ${token}` } })
+  t.equal((await call(minted(valid))).statusCode, 200, 'control: the same claims, well formed')
+  const { sub: _sub, ...withoutSub } = valid
+  const { client_id: _clientId, ...withoutClientId } = valid
+  const cases: [string, Record<string, unknown>][] = [
+    ['empty sub', { ...valid, sub: '' }],
+    ['a sub that is not a uuid', { ...valid, sub: 'someone-else' }],
+    ['a sub that is a path', { ...valid, sub: '../batch' }],
+    ['a uuid with something after it', { ...valid, sub: `${String(valid.sub)}/x` }],
+    ['a numeric sub', { ...valid, sub: 42 }],
+    ['an object sub', { ...valid, sub: { id: valid.sub } }],
+    ['no sub', withoutSub],
+    ['no client_id', withoutClientId],
+    ['a numeric client_id', { ...valid, client_id: 7 }],
+    ['exp as a string', { ...valid, exp: String(now + 600) }],
+    ['token_use missing', { ...valid, token_use: undefined }],
+  ]
+  for (const [name, payload] of cases) {
+    const res = await call(minted(payload))
+    t.equal(res.statusCode, 401, name)
+    t.same(res.json().errors, ['unauthorized'], name)
+  }
+})

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
 import t from 'tap'
-import { type CliIo, isLocalEndpoint, runCli } from '../src/cli/commands.js'
-import { listMessages } from '../src/ddb/index.js'
+import { listMessages } from '../src/conversations/index.js'
+import { type CliIo, isLocalDynamoEndpoint as isLocalEndpoint, runCli } from '../tools/cli/commands.js'
 import { testTable } from './ddb-helper.js'
 import { startUserService } from './helper.js'
 
@@ -193,3 +193,41 @@ t.test('seed without user-service configured says what is missing', async (t) =>
   t.equal(await runCli(['ddb:seed'], c.io), 1)
   t.match(c.errText(), 'USER_SERVICE_URL')
 })
+
+t.test(
+  'only loopback and the compose DynamoDB Local count as local; anything else needs --force',
+  async (t) => {
+    const local = [
+      'http://127.0.0.1:8000',
+      'http://127.8.9.10:8000',
+      'http://localhost:8000',
+      'http://LOCALHOST:8000',
+      'http://[::1]:8000',
+      'http://dynamodb-local:8000',
+    ]
+    const remote = [
+      'http://[::ffff:10.0.0.5]:8000',
+      'http://[fd00::5]:8000',
+      'http://[::]:8000',
+      'http://dynamodb-prod:8000',
+      'http://dynamodb:8000',
+      'http://10.0.0.5:8000',
+      'http://192.168.1.20:8000',
+      'http://localhost.evil.com:8000',
+      'http://127.0.0.1.nip.io:8000',
+      'http://127.evil.com:8000',
+      'https://dynamodb.us-east-1.amazonaws.com',
+      'not a url',
+    ]
+    for (const endpoint of local) t.ok(isLocalEndpoint(endpoint), `${endpoint} is local`)
+    for (const endpoint of remote) t.notOk(isLocalEndpoint(endpoint), `${endpoint} is not local`)
+    // Refused before any connection is made: none of these hosts is ever contacted.
+    for (const endpoint of remote.slice(0, 9)) {
+      for (const command of ['ddb:scan', 'ddb:drop']) {
+        const refused = capture({ DYNAMODB_ENDPOINT: endpoint, DDB_MESSAGE_TABLE: 'guarded-table' })
+        t.equal(await runCli([command], refused.io), 1, `${command} refuses ${endpoint}`)
+        t.match(refused.errText(), '--force')
+      }
+    }
+  },
+)

@@ -1,17 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { createDocumentClient, createDynamoClient, dropTable, ensureTable } from '@cruddur/dynamodb'
 import { testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
 import type { Test } from 'tap'
-import { dropTable, ensureTable } from '../src/ddb/table.js'
+import type { Person } from '../src/conversations/index.js'
 
 /** A table of its own on the test stack's DynamoDB Local, dropped after the test. */
 export async function testTable(t: Test, prefix = 'test-messages') {
   const facts = testStack()
-  const client = new DynamoDBClient({
-    endpoint: facts.dynamodb.endpoint,
-    region: facts.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  })
+  const client = createDynamoClient({ region: facts.region, endpoint: facts.dynamodb.endpoint })
   // Counts the HTTP requests the patterns make (one per DynamoDB API call).
   const requests: string[] = []
   client.middlewareStack.add(
@@ -21,7 +16,7 @@ export async function testTable(t: Test, prefix = 'test-messages') {
     },
     { step: 'initialize', name: 'countRequests' },
   )
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } })
+  const doc = createDocumentClient(client)
   const table = `${prefix}-${uniqueSuffix()}`
   await ensureTable(client, table)
   t.teardown(async () => {
@@ -30,3 +25,10 @@ export async function testTable(t: Test, prefix = 'test-messages') {
   })
   return { client, doc, table, requests, facts }
 }
+
+/** A sender as the directory would describe them, for tests that only have a uuid. */
+export const person = (uuid: string): Person => ({
+  uuid,
+  handle: `user${uuid.slice(0, 8)}`,
+  display_name: `User ${uuid.slice(0, 8)}`,
+})

@@ -1,5 +1,4 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -9,14 +8,14 @@ import {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider'
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { createDynamoClient, dropTable, ensureTable } from '@cruddur/dynamodb'
+import { freePort } from '@cruddur/local-stack'
 import { createTestDatabase, type StackFacts, testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
 import { serverOptions } from '@cruddur/service-kit'
 import type { InternalUser } from '@cruddur/types'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import app from '../src/app.js'
-import { dropTable, ensureTable } from '../src/ddb/table.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 export const userServiceDir = path.resolve(here, '../../user-service')
@@ -41,6 +40,7 @@ export function testEnv(overrides: Record<string, string> = {}) {
       COGNITO_JWKS_URL: facts.cognito.jwksUrl,
       USER_SERVICE_URL: 'http://127.0.0.1:9',
       INTERNAL_TOKEN: facts.internalToken,
+      CURSOR_SECRET: facts.cursorSecret,
       FRONTEND_URL: 'http://localhost:3000',
       ...overrides,
     } as Record<string, string>,
@@ -55,17 +55,6 @@ export async function build(t: Test, overrides: Record<string, string> = {}): Pr
   await fastify.ready()
   t.teardown(() => fastify.close())
   return fastify
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }
 
 export interface UserServiceInstance {
@@ -219,11 +208,7 @@ export async function apiHarness(t: Test, overrides: Record<string, string> = {}
   const facts = testStack()
   const users = await startUserService(t, facts)
   const table = `test-messages-${uniqueSuffix()}`
-  const admin = new DynamoDBClient({
-    endpoint: facts.dynamodb.endpoint,
-    region: facts.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  })
+  const admin = createDynamoClient({ region: facts.region, endpoint: facts.dynamodb.endpoint })
   await ensureTable(admin, table)
   t.teardown(async () => {
     await dropTable(admin, table)

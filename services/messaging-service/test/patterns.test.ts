@@ -9,8 +9,8 @@ import {
   newMessage,
   sendMessage,
   startConversation,
-} from '../src/ddb/index.js'
-import { testTable } from './ddb-helper.js'
+} from '../src/conversations/index.js'
+import { person, testTable } from './ddb-helper.js'
 
 const at = (iso: string) => new Date(iso)
 
@@ -20,14 +20,14 @@ t.test('D then C: start a conversation, send into it, list both ways', async (t)
   requests.length = 0
   const started = await startConversation(doc, table, {
     recipientUuid: bob,
-    message: newMessage(alice, 'hello bob', at('2025-12-31T23:59:59.000Z')),
+    message: newMessage(person(alice), 'hello bob', at('2025-12-31T23:59:59.000Z')),
   })
   t.equal(started.created, true)
   t.equal(requests.length, 1, 'a new conversation is one request')
   requests.length = 0
   const sent = await sendMessage(doc, table, {
     conversationUuid: started.conversationUuid,
-    message: newMessage(bob, 'happy new year', at('2026-01-01T00:00:01.000Z')),
+    message: newMessage(person(bob), 'happy new year', at('2026-01-01T00:00:01.000Z')),
   })
   t.equal(sent.entriesUpdated, 2)
   t.equal(requests.length, 1, 'a send is one request')
@@ -63,13 +63,16 @@ t.test('D then C: start a conversation, send into it, list both ways', async (t)
   await t.rejects(
     sendMessage(doc, table, {
       conversationUuid: started.conversationUuid,
-      message: newMessage(carol, 'let me in'),
+      message: newMessage(person(carol), 'let me in'),
     }),
     ConversationNotFoundError,
     'a non-member cannot send',
   )
   await t.rejects(
-    sendMessage(doc, table, { conversationUuid: randomUUID(), message: newMessage(alice, 'anyone?') }),
+    sendMessage(doc, table, {
+      conversationUuid: randomUUID(),
+      message: newMessage(person(alice), 'anyone?'),
+    }),
     ConversationNotFoundError,
     'an unknown conversation looks the same',
   )
@@ -87,13 +90,13 @@ t.test('A pages through many messages across a year boundary, newest page first'
   const start = Date.parse('2025-12-31T23:00:00.000Z')
   const first = await startConversation(doc, table, {
     recipientUuid: bob,
-    message: newMessage(alice, 'm0', new Date(start)),
+    message: newMessage(person(alice), 'm0', new Date(start)),
   })
   const c = first.conversationUuid
   for (let i = 1; i < 55; i++) {
     await sendMessage(doc, table, {
       conversationUuid: c,
-      message: newMessage(i % 2 ? bob : alice, `m${i}`, new Date(start + i * 120_000)),
+      message: newMessage(person(i % 2 ? bob : alice), `m${i}`, new Date(start + i * 120_000)),
     })
   }
   const seen: string[] = []
@@ -121,11 +124,11 @@ t.test('two messages in the same millisecond are both kept, in a stable order', 
   const when = at('2026-03-01T12:00:00.000Z')
   const { conversationUuid } = await startConversation(doc, table, {
     recipientUuid: bob,
-    message: newMessage(alice, 'first', at('2026-03-01T11:00:00.000Z')),
+    message: newMessage(person(alice), 'first', at('2026-03-01T11:00:00.000Z')),
   })
   await Promise.all([
-    sendMessage(doc, table, { conversationUuid, message: newMessage(alice, 'tie a', when) }),
-    sendMessage(doc, table, { conversationUuid, message: newMessage(bob, 'tie b', when) }),
+    sendMessage(doc, table, { conversationUuid, message: newMessage(person(alice), 'tie a', when) }),
+    sendMessage(doc, table, { conversationUuid, message: newMessage(person(bob), 'tie b', when) }),
   ])
   const one = await listMessages(doc, table, { conversationUuid, caller: alice, limit: 20 })
   const two = await listMessages(doc, table, { conversationUuid, caller: bob, limit: 20 })
@@ -143,11 +146,11 @@ t.test('an older message never moves the conversation back in time, and is still
   const [alice, bob] = [randomUUID(), randomUUID()]
   const { conversationUuid } = await startConversation(doc, table, {
     recipientUuid: bob,
-    message: newMessage(alice, 'newest', at('2026-05-01T00:00:00.000Z')),
+    message: newMessage(person(alice), 'newest', at('2026-05-01T00:00:00.000Z')),
   })
   const late = await sendMessage(doc, table, {
     conversationUuid,
-    message: newMessage(bob, 'delayed', at('2026-04-30T00:00:00.000Z')),
+    message: newMessage(person(bob), 'delayed', at('2026-04-30T00:00:00.000Z')),
   })
   t.equal(late.entriesUpdated, 0, 'no entry moved back')
   t.equal(late.cost.requests, 2, 'the transaction was retried without the entry updates')
@@ -165,11 +168,11 @@ t.test('100 concurrent sends: all stored, the list shows the newest', async (t) 
   const [alice, bob] = [randomUUID(), randomUUID()]
   const { conversationUuid } = await startConversation(doc, table, {
     recipientUuid: bob,
-    message: newMessage(alice, 'start', at('2026-01-01T00:00:00.000Z')),
+    message: newMessage(person(alice), 'start', at('2026-01-01T00:00:00.000Z')),
   })
   const base = Date.parse('2026-02-01T00:00:00.000Z')
   const messages = Array.from({ length: 100 }, (_, i) =>
-    newMessage(i % 2 ? alice : bob, `n${i}`, new Date(base + i)),
+    newMessage(person(i % 2 ? alice : bob), `n${i}`, new Date(base + i)),
   )
   // Shuffled so newer ones often commit before older ones.
   const order = messages.map((m) => ({ m, r: Math.random() })).sort((a, b) => a.r - b.r)
@@ -191,8 +194,8 @@ t.test('two simultaneous starts between one pair end with one conversation', asy
   const { doc, table } = await testTable(t)
   const [alice, bob] = [randomUUID(), randomUUID()]
   const [a, b] = await Promise.all([
-    startConversation(doc, table, { recipientUuid: bob, message: newMessage(alice, 'hi bob') }),
-    startConversation(doc, table, { recipientUuid: alice, message: newMessage(bob, 'hi alice') }),
+    startConversation(doc, table, { recipientUuid: bob, message: newMessage(person(alice), 'hi bob') }),
+    startConversation(doc, table, { recipientUuid: alice, message: newMessage(person(bob), 'hi alice') }),
   ])
   t.equal(a.conversationUuid, b.conversationUuid)
   t.same([a.created, b.created].sort(), [false, true])
@@ -209,33 +212,31 @@ t.test('two simultaneous starts between one pair end with one conversation', asy
 t.test('idempotency: same key and body answers the first response, another body is refused', async (t) => {
   const { doc, table } = await testTable(t)
   const [alice, bob] = [randomUUID(), randomUUID()]
-  const idem = (hash: string) => ({
-    key: 'key-1',
-    requestHash: hash,
-    response: (c: string) => ({ message_group_uuid: c, hash }),
-  })
+  const idem = (hash: string) => ({ key: 'key-1', requestHash: hash })
   const first = await startConversation(doc, table, {
     recipientUuid: bob,
-    message: newMessage(alice, 'once'),
+    message: newMessage(person(alice), 'once'),
     idempotency: idem('h1'),
   })
-  t.notOk(first.replay)
+  t.notOk(first.replayed)
+  t.equal(first.sent.message_group_uuid, first.conversationUuid, 'the answer names the conversation')
   const again = await startConversation(doc, table, {
     recipientUuid: bob,
-    message: newMessage(alice, 'once'),
+    message: newMessage(person(alice), 'once'),
     idempotency: idem('h1'),
   })
-  t.same(again.replay, { message_group_uuid: first.conversationUuid, hash: 'h1' })
+  t.ok(again.replayed)
+  t.same(again.sent, first.sent, 'the stored answer of the first request, message uuid and all')
   const viaC = await sendMessage(doc, table, {
     conversationUuid: first.conversationUuid,
-    message: newMessage(alice, 'once'),
+    message: newMessage(person(alice), 'once'),
     idempotency: idem('h1'),
   })
-  t.same(viaC.replay, { message_group_uuid: first.conversationUuid, hash: 'h1' })
+  t.same(viaC.sent, first.sent)
   await t.rejects(
     sendMessage(doc, table, {
       conversationUuid: first.conversationUuid,
-      message: newMessage(alice, 'other'),
+      message: newMessage(person(alice), 'other'),
       idempotency: idem('h2'),
     }),
     IdempotencyKeyReusedError,
@@ -243,23 +244,23 @@ t.test('idempotency: same key and body answers the first response, another body 
   // The key is the caller's: bob may use the same one.
   const bobs = await sendMessage(doc, table, {
     conversationUuid: first.conversationUuid,
-    message: newMessage(bob, 'mine'),
+    message: newMessage(person(bob), 'mine'),
     idempotency: idem('h3'),
   })
-  t.notOk(bobs.replay)
+  t.notOk(bobs.replayed)
   // An expired record (TTL not yet applied) no longer counts.
   const expired = await sendMessage(doc, table, {
     conversationUuid: first.conversationUuid,
-    message: newMessage(alice, 'later'),
+    message: newMessage(person(alice), 'later'),
     idempotency: { ...idem('h4'), key: 'key-2', ttlSeconds: -10 },
   })
-  t.notOk(expired.replay)
+  t.notOk(expired.replayed)
   const reuse = await sendMessage(doc, table, {
     conversationUuid: first.conversationUuid,
-    message: newMessage(alice, 'later again'),
+    message: newMessage(person(alice), 'later again'),
     idempotency: { ...idem('h5'), key: 'key-2' },
   })
-  t.notOk(reuse.replay, 'the expired key is free again')
+  t.notOk(reuse.replayed, 'the expired key is free again')
   const all = await getConversationItems(doc, table, first.conversationUuid)
   t.same(
     all.items

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { HttpError } from '@cruddur/service-kit'
 import t, { type Test } from 'tap'
 import { createUserServiceClient } from '../src/clients/user-service.js'
+import { httpAnswer } from '../src/routes/error-answers.js'
 
 // The client's transport behaviour (retry, timeout, cache, headers) against a small HTTP peer
 // whose failures we control; the real user-service is exercised in api.test.ts.
@@ -67,8 +68,9 @@ t.test('a hanging user-service is a 503 after the timeout, not a hang', async (t
   const url = await peer(t, () => {})
   const client = createUserServiceClient({ baseUrl: url, internalToken: 'x'.repeat(32), timeoutMs: 300 })
   const started = Date.now()
-  await t.rejects(
-    client.bySub(randomUUID()),
+  const failed = await client.bySub(randomUUID()).catch((e: unknown) => e)
+  t.match(
+    httpAnswer(failed),
     new HttpError(503, ['dependency_unavailable'], 'user-service is unavailable, try again shortly'),
   )
   t.ok(Date.now() - started < 2_000, 'timeouts are not retried')
@@ -81,8 +83,8 @@ t.test('5xx and a refused token are 503s; 404 is "unknown"', async (t) => {
   })
   const client = createUserServiceClient({ baseUrl: url, internalToken: 'x'.repeat(32) })
   for (const failed of [
-    await client.bySub('abc').catch((e) => e),
-    await client.byUuids([randomUUID()]).catch((e) => e),
+    httpAnswer(await client.bySub('abc').catch((e) => e)),
+    httpAnswer(await client.byUuids([randomUUID()]).catch((e) => e)),
   ]) {
     t.ok(failed instanceof HttpError)
     t.equal((failed as HttpError).statusCode, 503)

@@ -1,5 +1,7 @@
-import { dependencyUnavailable, REQUEST_ID_HEADER } from '@cruddur/service-kit'
+import { REQUEST_ID_HEADER } from '@cruddur/service-kit'
 import type { InternalUser, UsersByUuidsResponse } from '@cruddur/types'
+import { DependencyUnavailableError, type UserDirectory } from '../conversations/index.js'
+import { TtlCache } from './ttl-cache.js'
 
 export interface UserServiceClientOptions {
   baseUrl: string
@@ -9,33 +11,6 @@ export interface UserServiceClientOptions {
   /** How long a looked-up user is remembered (sub → user, uuid → user). */
   cacheTtlMs?: number
   cacheMaxEntries?: number
-}
-
-/** A small TTL cache; the oldest entries go first when it is full. */
-class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; expires: number }>()
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries: number,
-  ) {}
-  get(key: string): V | undefined {
-    const hit = this.entries.get(key)
-    if (!hit) return undefined
-    if (hit.expires < Date.now()) {
-      this.entries.delete(key)
-      return undefined
-    }
-    return hit.value
-  }
-  set(key: string, value: V) {
-    if (this.ttlMs <= 0) return
-    this.entries.delete(key)
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value
-      if (oldest !== undefined) this.entries.delete(oldest)
-    }
-    this.entries.set(key, { value, expires: Date.now() + this.ttlMs })
-  }
 }
 
 /** fetch's "could not connect" failures (worth one retry), as opposed to timeouts. */
@@ -48,11 +23,13 @@ function isConnectionError(err: unknown): boolean {
   )
 }
 
+const unavailable = (cause: unknown) => new DependencyUnavailableError('user-service', { cause })
+
 /**
  * messaging-service's view of the user directory (user-service's /internal API): timeouts,
- * one retry on connection errors, a short cache. Outages become 503 `dependency_unavailable`.
+ * one retry on connection errors, a short cache. Outages throw DependencyUnavailableError.
  */
-export function createUserServiceClient(options: UserServiceClientOptions) {
+export function createUserServiceClient(options: UserServiceClientOptions): UserDirectory {
   const timeoutMs = options.timeoutMs ?? 2_000
   const cache = new TtlCache<InternalUser>(options.cacheTtlMs ?? 30_000, options.cacheMaxEntries ?? 10_000)
   const base = options.baseUrl.replace(/\/+$/, '')
@@ -80,13 +57,13 @@ export function createUserServiceClient(options: UserServiceClientOptions) {
         const json = await res.json().catch(() => undefined)
         if (res.status >= 500 || res.status === 401) {
           // 401 means our INTERNAL_TOKEN is wrong: a misconfiguration, not the caller's fault.
-          throw dependencyUnavailable('user-service', new Error(`${method} ${path} answered ${res.status}`))
+          throw unavailable(new Error(`${method} ${path} answered ${res.status}`))
         }
         return { status: res.status, json }
       } catch (err) {
         if (attempt === 1 && isConnectionError(err)) continue
-        if (err instanceof Error && err.name === 'HttpError') throw err
-        throw dependencyUnavailable('user-service', err)
+        if (err instanceof DependencyUnavailableError) throw err
+        throw unavailable(err)
       }
     }
   }
@@ -107,7 +84,7 @@ export function createUserServiceClient(options: UserServiceClientOptions) {
       const lookup = (async () => {
         const res = await call('GET', `/internal/users/by-sub/${encodeURIComponent(sub)}`, requestId)
         if (res.status === 404) return null
-        if (res.status !== 200) throw dependencyUnavailable('user-service', new Error(`by-sub ${res.status}`))
+        if (res.status !== 200) throw unavailable(new Error(`by-sub ${res.status}`))
         const user = res.json as InternalUser
         remember(user)
         return user
@@ -123,8 +100,7 @@ export function createUserServiceClient(options: UserServiceClientOptions) {
     async byHandle(handle: string, requestId?: string): Promise<InternalUser | null> {
       const res = await call('GET', `/internal/users/by-handle/${encodeURIComponent(handle)}`, requestId)
       if (res.status === 404 || res.status === 400) return null
-      if (res.status !== 200)
-        throw dependencyUnavailable('user-service', new Error(`by-handle ${res.status}`))
+      if (res.status !== 200) throw unavailable(new Error(`by-handle ${res.status}`))
       const user = res.json as InternalUser
       remember(user)
       return user
@@ -142,7 +118,7 @@ export function createUserServiceClient(options: UserServiceClientOptions) {
         const res = await call('POST', '/internal/users/batch', requestId, {
           uuids: missing.slice(i, i + 100),
         })
-        if (res.status !== 200) throw dependencyUnavailable('user-service', new Error(`batch ${res.status}`))
+        if (res.status !== 200) throw unavailable(new Error(`batch ${res.status}`))
         for (const user of (res.json as UsersByUuidsResponse).users) {
           remember(user)
           found.set(user.uuid, user)
@@ -153,4 +129,4 @@ export function createUserServiceClient(options: UserServiceClientOptions) {
   }
 }
 
-export type UserServiceClient = ReturnType<typeof createUserServiceClient>
+export type UserServiceClient = UserDirectory

@@ -1,10 +1,11 @@
-import { dependencyUnavailable, unauthorized } from '@cruddur/service-kit'
+import { unauthorized } from '@cruddur/service-kit'
 import { CognitoJwtVerifier } from 'aws-jwt-verify'
 import { FetchError } from 'aws-jwt-verify/error'
 import type { Fetcher } from 'aws-jwt-verify/https'
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { DependencyUnavailableError } from '../conversations/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,6 +19,9 @@ declare module 'fastify' {
 }
 
 class JwksUnavailableError extends Error {}
+
+/** Cognito's `sub` is a UUID; anything else in a validly signed token is a malformed claim. */
+const COGNITO_SUB = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * Fetches the JWKS from COGNITO_JWKS_URL whatever URI the verifier derived from the pool id
@@ -41,8 +45,9 @@ export function overrideJwksFetcher(jwksUrl: string, timeoutMs = 2_000): Fetcher
 
 /**
  * Verifies Cognito access tokens with aws-jwt-verify: signature against the pool's JWKS,
- * expiry, issuer, token_use = access and client_id. Any failure is a 401 `unauthorized`;
- * an unreachable JWKS is a 503 (the token may be fine, Cognito is not).
+ * expiry, issuer, token_use = access and client_id, then a `sub` that is a UUID. Any failure is a
+ * 401 `unauthorized`; an unreachable JWKS is a dependency outage (the token may be fine, Cognito
+ * is not).
  */
 export default fp(
   async (fastify: FastifyInstance) => {
@@ -58,16 +63,22 @@ export default fp(
       const header = request.headers.authorization
       const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header.trim()) : null
       if (!match?.[1]) throw unauthorized()
+      let sub: unknown
       try {
-        const payload = await verifier.verify(match[1])
-        request.sub = payload.sub
+        sub = (await verifier.verify(match[1])).sub
       } catch (err) {
         if (err instanceof JwksUnavailableError || (err instanceof FetchError && !COGNITO_JWKS_URL)) {
-          throw dependencyUnavailable('cognito (JWKS)', err)
+          throw new DependencyUnavailableError('cognito (JWKS)', { cause: err })
         }
         request.log.info({ reason: (err as Error).name }, 'token rejected')
         throw unauthorized()
       }
+      // Signed by the pool but not shaped like its tokens (an empty or made-up sub): no identity.
+      if (typeof sub !== 'string' || !COGNITO_SUB.test(sub)) {
+        request.log.info({ reason: 'malformed sub claim' }, 'token rejected')
+        throw unauthorized()
+      }
+      request.sub = sub
     })
   },
   { name: 'auth', dependencies: ['config'] },

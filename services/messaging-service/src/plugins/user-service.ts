@@ -4,15 +4,16 @@ import { createUserServiceClient, type UserServiceClient } from '../clients/user
 
 declare module 'fastify' {
   interface FastifyInstance {
-    users: UserServiceClient
+    /** The HTTP client of user-service's /internal API: who is this sub / handle / uuid. */
+    userService: UserServiceClient
   }
 }
 
-/** The user-service client (who is this sub / handle / uuid), shared by every request. */
+/** The user-service client, shared by every request. */
 export default fp(
   async (fastify: FastifyInstance) => {
     fastify.decorate(
-      'users',
+      'userService',
       createUserServiceClient({
         baseUrl: fastify.config.USER_SERVICE_URL,
         internalToken: fastify.config.INTERNAL_TOKEN,

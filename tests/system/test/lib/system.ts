@@ -186,6 +186,7 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
       userService: { url: `http://127.0.0.1:${ports.userService}` },
       messagingService: { url: `http://127.0.0.1:${ports.messagingService}` },
       internalToken: randomBytes(24).toString('base64url'),
+      cursorSecret: randomBytes(32).toString('base64url'),
       demoPassword: DEMO_PASSWORD,
       demoUsers: DEMO_USERS,
       demoEmails: DEMO_EMAILS,

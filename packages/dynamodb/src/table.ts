@@ -1,0 +1,124 @@
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  waitUntilTableNotExists,
+} from '@aws-sdk/client-dynamodb'
+import type { TableDef } from './billing.js'
+
+/** The messages table's name when DDB_MESSAGE_TABLE is not set. */
+export const DEFAULT_TABLE_NAME = 'cruddur-messages'
+/** The one index: a user's conversation entries, ordered by their newest message. */
+export const GSI_BY_USER = 'gsi1-user-activity'
+/** What the index carries besides its keys: exactly what "list my conversations" answers with. */
+export const GSI_PROJECTED = ['user_uuid', 'other_uuid', 'last_message']
+/** Epoch seconds; DynamoDB's TTL deletes the item some time after (idempotency records). */
+export const TTL_ATTRIBUTE = 'expires_at'
+
+export type Billing = { mode: 'on-demand' } | { mode: 'provisioned'; read: number; write: number }
+
+/** The table and its one index: messages and member entries by conversation, entries by user activity. */
+export function tableDefinition(
+  table: string,
+  billing: Billing = { mode: 'on-demand' },
+): CreateTableCommandInput {
+  const throughput =
+    billing.mode === 'provisioned'
+      ? { ReadCapacityUnits: billing.read, WriteCapacityUnits: billing.write }
+      : undefined
+  return {
+    TableName: table,
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+      { AttributeName: 'gsi1pk', AttributeType: 'S' },
+      { AttributeName: 'gsi1sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: GSI_BY_USER,
+        KeySchema: [
+          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+        // Only what the conversation list answers with: small index entries, cheaper index writes.
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: GSI_PROJECTED },
+        ...(throughput ? { ProvisionedThroughput: throughput } : {}),
+      },
+    ],
+    ...(throughput
+      ? { BillingMode: 'PROVISIONED', ProvisionedThroughput: throughput }
+      : { BillingMode: 'PAY_PER_REQUEST' }),
+  }
+}
+
+export interface SchemaLoadResult {
+  created: boolean
+  ttlEnabled: boolean
+  status: string
+}
+
+const WAIT = { maxWaitTime: 120, minDelay: 1, maxDelay: 2 }
+
+/** Creates the table if missing, waits until ACTIVE, enables TTL. Safe to re-run. */
+export async function ensureTable(
+  client: DynamoDBClient,
+  table: string,
+  billing: Billing = { mode: 'on-demand' },
+): Promise<SchemaLoadResult> {
+  let created = false
+  try {
+    await client.send(new CreateTableCommand(tableDefinition(table, billing)))
+    created = true
+  } catch (err) {
+    if (!(err instanceof ResourceInUseException)) throw err
+  }
+  await waitUntilTableExists({ client, ...WAIT }, { TableName: table })
+  let ttlEnabled = false
+  const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: table }))
+  const ttlStatus = ttl.TimeToLiveDescription?.TimeToLiveStatus
+  if (ttlStatus !== 'ENABLED' && ttlStatus !== 'ENABLING') {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: table,
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      }),
+    )
+    ttlEnabled = true
+  }
+  const described = await client.send(new DescribeTableCommand({ TableName: table }))
+  return { created, ttlEnabled, status: described.Table?.TableStatus ?? 'UNKNOWN' }
+}
+
+/** Deletes the table if it exists; answers whether it did. */
+export async function dropTable(client: DynamoDBClient, table: string): Promise<boolean> {
+  try {
+    await client.send(new DeleteTableCommand({ TableName: table }))
+  } catch (err) {
+    if (err instanceof ResourceNotFoundException) return false
+    throw err
+  }
+  await waitUntilTableNotExists({ client, ...WAIT }, { TableName: table })
+  return true
+}
+
+/** The table as the billing rules see it (keys, the index and its projection). */
+export function billingTableDef(): TableDef {
+  return {
+    keys: ['pk', 'sk'],
+    indexes: [
+      { name: GSI_BY_USER, keys: ['gsi1pk', 'gsi1sk'], projection: 'INCLUDE', include: GSI_PROJECTED },
+    ],
+  }
+}

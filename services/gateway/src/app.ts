@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import configPlugin from './plugins/config.js'
 import pathGuardPlugin from './plugins/path-guard.js'
 import upstreamReadinessPlugin from './plugins/upstream-readiness.js'
+import { DEFAULT_TIMEOUTS, type UpstreamTimeouts } from './proxy/index.js'
 import forwardRoutes from './routes/forward.js'
-import { DEFAULT_TIMEOUTS, type UpstreamTimeouts } from './upstreams.js'
 
 export interface AppOptions {
   /** Environment overrides (tests); everything else comes from process.env. */

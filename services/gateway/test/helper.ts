@@ -5,7 +5,7 @@ import { serverOptions } from '@cruddur/service-kit'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Test } from 'tap'
 import app from '../src/app.js'
-import type { UpstreamTimeouts } from '../src/upstreams.js'
+import type { UpstreamTimeouts } from '../src/proxy/upstreams.js'
 
 /** A port nothing listens on (bound, read, released). */
 export async function closedPortUrl(): Promise<string> {

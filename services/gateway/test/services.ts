@@ -13,6 +13,7 @@ import {
   AdminSetUserPasswordCommand,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider'
+import { dropTable, ensureTable } from '@cruddur/dynamodb'
 import {
   freePort,
   localCognitoClient,
@@ -23,7 +24,6 @@ import {
   serviceEnv,
 } from '@cruddur/local-stack'
 import { createTestDatabase, testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
-import { dropTable, ensureTable } from '@cruddur/messaging-service/ddb'
 import type { Test } from 'tap'
 
 export interface ServiceProcess {

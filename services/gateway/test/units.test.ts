@@ -1,8 +1,8 @@
 import t from 'tap'
 import { clientResponseHeaders, upstreamRequestHeaders } from '../src/proxy/headers.js'
 import { isRoutablePath } from '../src/proxy/paths.js'
+import { DEFAULT_TIMEOUTS, poolOptions } from '../src/proxy/upstreams.js'
 import { forwardedRoutes } from '../src/routes/table.js'
-import { DEFAULT_TIMEOUTS, poolOptions } from '../src/upstreams.js'
 
 t.test('paths that name /internal or could be normalised into another path are not routable', async (t) => {
   for (const path of [

@@ -3,7 +3,14 @@ import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { createDynamoClient, ensureTable } from '@cruddur/dynamodb'
-import { freePort, runSetupHook, type StackFacts, startService, startTestStack, waitUntil } from '@cruddur/local-stack'
+import {
+  freePort,
+  runSetupHook,
+  type StackFacts,
+  startService,
+  startTestStack,
+  waitUntil,
+} from '@cruddur/local-stack'
 import { type CountingProxy, startCountingProxy } from './counting-proxy.js'
 
 type ManagedProcess = Awaited<ReturnType<typeof startService>>

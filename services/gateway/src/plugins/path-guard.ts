@@ -1,7 +1,7 @@
 import { notFound } from '@cruddur/service-kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { isRoutablePath } from '../proxy/paths.js'
+import { isRoutablePath } from '../proxy/index.js'
 
 /**
  * Answers 404, before any routing decision is acted on, for every path that names /internal

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { UpstreamName } from '../upstreams.js'
+import type { UpstreamName } from '../proxy/index.js'
 
 /** Throws unless the service's own /ready answers 200 (health.ts bounds the wait). */
 async function ready(base: string): Promise<void> {

@@ -1,8 +1,13 @@
 import { dependencyUnavailable } from '@cruddur/service-kit'
 import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { clientResponseHeaders, upstreamRequestHeaders } from '../proxy/headers.js'
-import { poolOptions, type UpstreamName, type UpstreamTimeouts } from '../upstreams.js'
+import {
+  clientResponseHeaders,
+  poolOptions,
+  type UpstreamName,
+  type UpstreamTimeouts,
+  upstreamRequestHeaders,
+} from '../proxy/index.js'
 import { type ForwardedRoute, forwardedRoutes } from './table.js'
 
 export interface ForwardOptions {

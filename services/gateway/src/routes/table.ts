@@ -11,7 +11,7 @@ import {
   UserShort,
 } from '@cruddur/types'
 import { Type } from 'typebox'
-import type { UpstreamName } from '../upstreams.js'
+import type { UpstreamName } from '../proxy/index.js'
 
 export type Method = 'GET' | 'POST'
 

@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { localDynamoClient } from '@cruddur/local-stack'
-import { seedDemoConversation } from '@cruddur/messaging-service/ddb'
+import { seedDemoConversation } from '@cruddur/messaging-service/demo-conversation'
 import type { SystemUnderTest } from './system.js'
 import type { Person } from './users.js'
 
@@ -12,7 +12,15 @@ export async function seedConversation(sys: SystemUnderTest, a: Person, b: Perso
   const client = localDynamoClient(sys.facts.dynamodb.endpoint, sys.facts.region)
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } })
   try {
-    return await seedDemoConversation(doc, sys.table, { a: a.uuid, b: b.uuid }, { count })
+    return await seedDemoConversation(
+      doc,
+      sys.table,
+      {
+        a: { uuid: a.uuid, handle: a.handle, display_name: a.displayName },
+        b: { uuid: b.uuid, handle: b.handle, display_name: b.displayName },
+      },
+      { count },
+    )
   } finally {
     client.destroy()
   }

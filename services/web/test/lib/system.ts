@@ -10,9 +10,9 @@ import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { dropTable, ensureTable } from '@cruddur/dynamodb'
 import { freePort, localDynamoClient, type ServiceName, serviceEnv, waitUntil } from '@cruddur/local-stack'
 import { createTestDatabase, type StackFacts, testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
-import { dropTable, ensureTable } from '@cruddur/messaging-service/ddb'
 import type { Test } from 'tap'
 
 const require = createRequire(import.meta.url)

@@ -46,6 +46,8 @@ export const CLIENT_NAME = 'cruddur-web'
 
 /** The pool's username attributes: sign-in by e-mail, as in Cruddur's real pool. */
 export const SIGN_IN_ATTRIBUTES = ['email']
+/** Sign-up sends a code to the e-mail address, which confirming it verifies (as in the real pool). */
+export const AUTO_VERIFIED_ATTRIBUTES = ['email']
 
 export function localCognitoClient(endpoint: string, region: string): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({
@@ -103,11 +105,12 @@ async function prepareDataDir(
   // pool kept from an older stack (sign-in by handle) is switched too: its users keep working,
   // as cognito-local also finds a user by the e-mail attribute once e-mail is a username attribute.
   const options = pool.Options ?? { ...cognitoLocalPoolDefaults(), Id: userPoolId }
-  if (pool.Options && JSON.stringify(options.UsernameAttributes) === JSON.stringify(SIGN_IN_ATTRIBUTES))
-    return
+  const wanted = { UsernameAttributes: SIGN_IN_ATTRIBUTES, AutoVerifiedAttributes: AUTO_VERIFIED_ATTRIBUTES }
+  const same = (key: keyof typeof wanted) => JSON.stringify(options[key]) === JSON.stringify(wanted[key])
+  if (pool.Options && same('UsernameAttributes') && same('AutoVerifiedAttributes')) return
   await writeFile(
     poolFile,
-    `${JSON.stringify({ Users: {}, ...pool, Options: { ...options, UsernameAttributes: SIGN_IN_ATTRIBUTES } }, null, 2)}\n`,
+    `${JSON.stringify({ Users: {}, ...pool, Options: { ...options, ...wanted } }, null, 2)}\n`,
     { mode: 0o600 },
   )
 }

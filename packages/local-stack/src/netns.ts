@@ -47,7 +47,14 @@ export function networkContainment(): Containment {
   return cached
 }
 
-export const forwarderScript = () => fileURLToPath(new URL('./ns-forwarder.js', import.meta.url))
+/** The built forwarder (also when this module runs from its TypeScript source, as in the tests). */
+export const forwarderScript = () =>
+  fileURLToPath(
+    new URL(
+      import.meta.url.endsWith('.ts') ? '../dist/ns-forwarder.js' : './ns-forwarder.js',
+      import.meta.url,
+    ),
+  )
 
 export interface Bridge {
   close(): Promise<void>

@@ -7,11 +7,11 @@
  * last one to stop takes back what was granted.
  */
 import { execFile, spawnSync } from 'node:child_process'
-import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs'
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { existsSync, realpathSync, statSync } from 'node:fs'
+import { readdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
+import { alive, type Holder, openRegistry, readJson, withLock } from './grant-registry.js'
 
 const run = promisify(execFile)
 
@@ -86,59 +86,6 @@ function requireSetfacl(): void {
   if (setfaclChecked) return
   if (spawnSync('setfacl', ['--version'], { stdio: 'ignore' }).status !== 0) throw new AclMissingError()
   setfaclChecked = true
-}
-
-async function withLock<T>(registry: string, fn: () => Promise<T>): Promise<T> {
-  const lock = path.join(registry, '.lock')
-  const deadline = Date.now() + 15_000
-  for (;;) {
-    try {
-      await mkdir(lock)
-      break
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      // A holder killed inside its few milliseconds of critical section leaves the lock behind.
-      const age = Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs
-      if (age > 10_000) await rm(lock, { recursive: true, force: true })
-      if (Date.now() > deadline) throw new Error(`could not take ${lock} within 15 s`)
-      await sleep(10)
-    }
-  }
-  try {
-    return await fn()
-  } finally {
-    await rm(lock, { recursive: true, force: true })
-  }
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-interface Holder {
-  pid: number
-  dirs: string[]
-}
-
-async function readJson<T>(file: string, fallback: T): Promise<T> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as T
-  } catch {
-    return fallback
-  }
-}
-
-/** Makes the registry folder, refusing one that is not root's own real folder. */
-async function openRegistry(registry: string): Promise<void> {
-  await mkdir(registry, { recursive: true, mode: 0o700 })
-  const st = lstatSync(registry)
-  if (!st.isDirectory() || st.uid !== 0 || (st.mode & 0o022) !== 0)
-    throw new Error(`refusing ${registry}: not a folder of root's that only root can write`)
 }
 
 async function hasEntry(dir: string, user: SystemUser): Promise<boolean> {

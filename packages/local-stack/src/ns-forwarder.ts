@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import net from 'node:net'
+import path from 'node:path'
 
 const [socketPath, portArg, dashes, command, ...args] = process.argv.slice(2)
 const port = Number(portArg)
@@ -36,6 +37,8 @@ rmSync(socketPath, { force: true })
 server.listen(socketPath)
 
 engine.on('exit', (code, signal) => {
-  rmSync(socketPath, { force: true })
+  // The socket's folder is this engine's own temp folder: gone with it, also when the stack
+  // itself was killed and could not clean up.
+  rmSync(path.dirname(socketPath), { recursive: true, force: true })
   process.exit(code ?? (signal ? 128 + 15 : 1))
 })

@@ -9,8 +9,11 @@ import {
   DescribeUserPoolCommand,
   ListUserPoolClientsCommand,
 } from '@aws-sdk/client-cognito-identity-provider'
+import { connectHost, LOOPBACK } from './bind.js'
+import { confirmationCodes } from './confirmation-codes.js'
 import { assertPortFree } from './ports.js'
 import { awaitReady, startProcess } from './process.js'
+import { DEFAULT_FRONTEND_URL } from './service-env.js'
 
 export interface CognitoEngine {
   endpoint: string
@@ -28,6 +31,14 @@ export interface CognitoOptions {
   region: string
   /** An AWS-format pool id (`<region>_<id>`), so aws-jwt-verify accepts it. */
   userPoolId?: string
+  /** The listen address (127.0.0.1 unless STACK_BIND asks otherwise). */
+  bind?: string
+  /** The browser origins allowed (comma-separated, as FRONTEND_URL); cognito-local's own default is `*`. */
+  corsOrigins?: string
+  /** Where its Lambda triggers go: a Lambda Invoke endpoint and the PostConfirmation function's name. */
+  triggers?: { lambdaEndpoint: string; postConfirmation: string }
+  /** Each confirmation code cognito-local would have e-mailed (it only logs them). */
+  onConfirmationCode?: (destination: string, code: string) => void
   log?: (line: string) => void
 }
 
@@ -35,6 +46,8 @@ export const CLIENT_NAME = 'cruddur-web'
 
 /** The pool's username attributes: sign-in by e-mail, as in Cruddur's real pool. */
 export const SIGN_IN_ATTRIBUTES = ['email']
+/** Sign-up sends a code to the e-mail address, which confirming it verifies (as in the real pool). */
+export const AUTO_VERIFIED_ATTRIBUTES = ['email']
 
 export function localCognitoClient(endpoint: string, region: string): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({
@@ -54,17 +67,36 @@ export function randomPoolId(region: string): string {
  * those file names when it starts; its CreateUserPool makes `local_…` ids, which AWS's JWT
  * verifier rejects. So we write the pool file ourselves before starting it.
  */
-async function prepareDataDir(dataDir: string, region: string, userPoolId: string): Promise<void> {
+async function prepareDataDir(
+  dataDir: string,
+  region: string,
+  userPoolId: string,
+  triggers: CognitoOptions['triggers'],
+): Promise<void> {
   const cognitoDir = path.join(dataDir, '.cognito')
   const dbDir = path.join(cognitoDir, 'db')
-  await mkdir(dbDir, { recursive: true })
+  await mkdir(dbDir, { recursive: true, mode: 0o700 })
   const config = {
     // Pools created through the API (the user-service tests make their own) keep cognito-local's
     // plain usernames; the stack's own pool gets e-mail sign-in in its options below.
     UserPoolDefaults: { UsernameAttributes: [] },
     TokenConfig: { IssuerDomain: `https://cognito-idp.${region}.amazonaws.com` },
+    // Rewritten at every start: the Lambda endpoint's port is chosen anew each time.
+    ...(triggers
+      ? {
+          LambdaClient: {
+            endpoint: triggers.lambdaEndpoint,
+            region,
+            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+            maxRetries: 0,
+          },
+          TriggerFunctions: { PostConfirmation: triggers.postConfirmation },
+        }
+      : {}),
   }
-  await writeFile(path.join(cognitoDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`)
+  await writeFile(path.join(cognitoDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`, {
+    mode: 0o600,
+  })
   const poolFile = path.join(dbDir, `${userPoolId}.json`)
   const pool = existsSync(poolFile)
     ? (JSON.parse(await readFile(poolFile, 'utf8')) as { Options?: Record<string, unknown> })
@@ -73,11 +105,13 @@ async function prepareDataDir(dataDir: string, region: string, userPoolId: strin
   // pool kept from an older stack (sign-in by handle) is switched too: its users keep working,
   // as cognito-local also finds a user by the e-mail attribute once e-mail is a username attribute.
   const options = pool.Options ?? { ...cognitoLocalPoolDefaults(), Id: userPoolId }
-  if (pool.Options && JSON.stringify(options.UsernameAttributes) === JSON.stringify(SIGN_IN_ATTRIBUTES))
-    return
+  const wanted = { UsernameAttributes: SIGN_IN_ATTRIBUTES, AutoVerifiedAttributes: AUTO_VERIFIED_ATTRIBUTES }
+  const same = (key: keyof typeof wanted) => JSON.stringify(options[key]) === JSON.stringify(wanted[key])
+  if (pool.Options && same('UsernameAttributes') && same('AutoVerifiedAttributes')) return
   await writeFile(
     poolFile,
-    `${JSON.stringify({ Users: {}, ...pool, Options: { ...options, UsernameAttributes: SIGN_IN_ATTRIBUTES } }, null, 2)}\n`,
+    `${JSON.stringify({ Users: {}, ...pool, Options: { ...options, ...wanted } }, null, 2)}\n`,
+    { mode: 0o600 },
   )
 }
 
@@ -110,7 +144,8 @@ async function ensureAppClient(client: CognitoIdentityProviderClient, userPoolId
 export async function startCognito(options: CognitoOptions): Promise<CognitoEngine> {
   await assertPortFree('cognito-local', options.port, 'COGNITO_PORT')
   const userPoolId = options.userPoolId ?? randomPoolId(options.region)
-  await prepareDataDir(options.dataDir, options.region, userPoolId)
+  const bind = options.bind ?? LOOPBACK
+  await prepareDataDir(options.dataDir, options.region, userPoolId, options.triggers)
   const require = createRequire(import.meta.url)
   const entry = path.join(
     path.dirname(require.resolve('cognito-local/package.json')),
@@ -118,12 +153,22 @@ export async function startCognito(options: CognitoOptions): Promise<CognitoEngi
     'bin',
     'start.js',
   )
+  const codes = confirmationCodes(options.onConfirmationCode)
   const proc = startProcess('cognito-local', process.execPath, [entry], {
     cwd: options.dataDir,
-    env: { ...process.env, PORT: String(options.port), HOST: '127.0.0.1', DEBUG: '' },
-    onLine: options.log,
+    env: {
+      ...process.env,
+      PORT: String(options.port),
+      HOST: bind,
+      DEBUG: '',
+      COGNITO_LOCAL_CORS_ORIGINS: options.corsOrigins ?? DEFAULT_FRONTEND_URL,
+    },
+    onLine: (line) => {
+      codes(line)
+      options.log?.(line)
+    },
   })
-  const endpoint = `http://127.0.0.1:${options.port}`
+  const endpoint = `http://${connectHost(bind)}:${options.port}`
   const client = localCognitoClient(endpoint, options.region)
   let clientId: string
   try {

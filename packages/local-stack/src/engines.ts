@@ -1,4 +1,4 @@
-import { type CognitoEngine, startCognito } from './cognito.js'
+import { type CognitoEngine, type CognitoOptions, startCognito } from './cognito.js'
 import { type DynamoEngine, startDynamo } from './dynamodb.js'
 import { type PostgresEngine, startPostgres } from './postgres.js'
 
@@ -15,6 +15,12 @@ export interface EnginesOptions {
   dirs: { postgres: string; dynamodb?: string; cognito: string }
   userPoolId?: string
   ephemeral: boolean
+  /** The listen address of all three (127.0.0.1 unless STACK_BIND asks otherwise). */
+  bind?: string
+  /** The web client's origins (FRONTEND_URL): what DynamoDB Local and cognito-local allow browsers. */
+  corsOrigins?: string
+  triggers?: CognitoOptions['triggers']
+  onConfirmationCode?: CognitoOptions['onConfirmationCode']
   log?: (engine: string, line: string) => void
 }
 
@@ -24,16 +30,22 @@ export interface EnginesOptions {
  */
 export async function startEngines(options: EnginesOptions): Promise<Engines> {
   const log = (engine: string) => (line: string) => options.log?.(engine, line)
+  const shared = {
+    ...(options.bind ? { bind: options.bind } : {}),
+    ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+  }
   const results = await Promise.allSettled([
     startPostgres({
       port: options.ports.postgres,
       dataDir: options.dirs.postgres,
       ephemeral: options.ephemeral,
+      ...(options.bind ? { bind: options.bind } : {}),
       log: log('postgres'),
     }),
     startDynamo({
       port: options.ports.dynamodb,
       ...(options.dirs.dynamodb ? { dataDir: options.dirs.dynamodb } : {}),
+      ...shared,
       log: log('dynamodb'),
     }),
     startCognito({
@@ -41,6 +53,9 @@ export async function startEngines(options: EnginesOptions): Promise<Engines> {
       dataDir: options.dirs.cognito,
       region: options.region,
       ...(options.userPoolId ? { userPoolId: options.userPoolId } : {}),
+      ...shared,
+      ...(options.triggers ? { triggers: options.triggers } : {}),
+      ...(options.onConfirmationCode ? { onConfirmationCode: options.onConfirmationCode } : {}),
       log: log('cognito'),
     }),
   ])

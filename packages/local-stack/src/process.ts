@@ -1,28 +1,75 @@
-import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process'
-import { once } from 'node:events'
+import { type ChildProcess, type SpawnOptions, spawn, spawnSync } from 'node:child_process'
 import { waitUntil } from './wait.js'
 
 export interface ManagedProcess {
   name: string
   child: ChildProcess
-  /** Resolves once the process has exited (immediately if it already has). */
+  /** Resolves once the process (and its process group) has exited, immediately if it already has. */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>
+  /** SIGKILL to the whole process group at once: what a crash looks like. */
+  kill(): void
   /** Output kept for error messages when the process dies during start-up. */
   recentOutput(): string
 }
 
+export interface ProcessOptions extends SpawnOptions {
+  onLine?: (line: string) => void
+  /**
+   * The signal the process gets when the stack dies without stopping it (kill -9): SIGTERM for
+   * most, SIGINT for PostgreSQL (its fast shutdown). Set with the kernel's parent-death signal.
+   */
+  deathSignal?: NodeJS.Signals
+}
+
+let setprivAvailable: boolean | undefined
 /**
- * Spawns a long-running engine process, keeps its last output lines for diagnostics, and
- * stops it with a signal, escalating to SIGKILL after a grace period so nothing is orphaned.
+ * util-linux's setpriv sets the kernel's parent-death signal (prctl PR_SET_PDEATHSIG) and execs
+ * the engine: the kernel then signals it when the stack dies, even by SIGKILL. Linux only; where
+ * it is missing (macOS) a killed stack leaves its engines behind.
+ */
+export function hasSetpriv(): boolean {
+  setprivAvailable ??=
+    process.platform === 'linux' &&
+    spawnSync('setpriv', ['--pdeathsig', 'SIGTERM', '--', 'true'], { stdio: 'ignore' }).status === 0
+  return setprivAvailable
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (!pid) return
+  try {
+    process.kill(-pid, signal)
+  } catch {
+    // ESRCH: the group is already gone
+  }
+}
+
+/**
+ * Spawns a long-running engine or service:
+ * - in a process group of its own (detached), so the terminal's Ctrl-C reaches only the stack,
+ *   which then stops the services first (they drain) and the engines after;
+ * - with the parent-death signal set, so a stack killed with -9 leaves no orphans;
+ * - with umask 077, so whatever it writes (data files, pool files) is private to its owner.
+ * It keeps the last output lines for diagnostics, and stops with a signal to the process,
+ * escalating to SIGKILL for the whole group after a grace period.
  */
 export function startProcess(
   name: string,
   command: string,
   args: string[],
-  options: SpawnOptions & { onLine?: (line: string) => void } = {},
+  options: ProcessOptions = {},
 ): ManagedProcess {
-  const { onLine, ...spawnOptions } = options
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions })
+  const { onLine, deathSignal = 'SIGTERM', ...spawnOptions } = options
+  const [file, argv] = hasSetpriv()
+    ? ['setpriv', ['--pdeathsig', deathSignal, '--', command, ...args]]
+    : [command, args]
+  // The child inherits the umask at fork; spawn forks synchronously, so this is scoped to it.
+  const umask = process.umask(0o077)
+  let child: ChildProcess
+  try {
+    child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions, detached: true })
+  } finally {
+    process.umask(umask)
+  }
   const tail: string[] = []
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -35,22 +82,30 @@ export function startProcess(
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
   child.on('error', (error) => tail.push(`spawn error: ${error.message}`))
-  let exited = child.exitCode !== null
-  child.once('exit', () => {
-    exited = true
+  // 'exit', or 'error' alone when it could not be spawned at all.
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      // Whatever the leader left behind in its group (a forwarder's java, postgres backends).
+      signalGroup(child.pid, 'SIGKILL')
+      resolve()
+    })
+    child.once('error', () => {
+      if (!child.pid) resolve()
+    })
   })
+  const running = () => child.exitCode === null && child.signalCode === null
 
   return {
     name,
     child,
     recentOutput: () => tail.join('\n'),
+    kill: () => signalGroup(child.pid, 'SIGKILL'),
     async stop(signal = 'SIGTERM', graceMs = 10_000) {
-      if (exited || child.exitCode !== null || child.signalCode !== null) return
-      const exit = once(child, 'exit')
+      if (!running()) return exited
       child.kill(signal)
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+      const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), graceMs)
       try {
-        await exit
+        await exited
       } finally {
         clearTimeout(timer)
       }

@@ -1,3 +1,4 @@
+import { LOOPBACK } from './bind.js'
 import type { StackFacts } from './facts.js'
 
 export type ServiceName = 'user-service' | 'messaging-service'
@@ -5,24 +6,49 @@ export type ServiceName = 'user-service' | 'messaging-service'
 /** The database the user directory lives in on the local stack. */
 export const USER_DATABASE = 'cruddur'
 
+/** The web client's origin when FRONTEND_URL is not given (Cruddur's React dev server). */
+export const DEFAULT_FRONTEND_URL = 'http://localhost:3000'
+
 function databaseUrl(adminUrl: string, database: string): string {
   const url = new URL(adminUrl)
   url.pathname = `/${database}`
   return url.toString()
 }
 
+function portOf(service: ServiceName, url: string, port: number | undefined): string {
+  if (port !== undefined) return String(port)
+  if (!url) throw new Error(`the stack facts have no ${service} URL: give serviceEnv a port`)
+  return new URL(url).port
+}
+
+export interface ServiceEnvOptions {
+  port?: number
+  logLevel?: string
+  /** The listen address; 127.0.0.1 unless STACK_BIND asked for another. */
+  host?: string
+  /**
+   * Where the settings a user gives the stack come from (FRONTEND_URL): the stack's own
+   * environment unless told otherwise, so what `pnpm start` or `cruddur-stack env` is given is
+   * what the services get.
+   */
+  from?: NodeJS.ProcessEnv
+}
+
 /**
- * The environment each service is started with on the local stack: exactly the variables of
- * CONTRACT.md section 4. docker-compose.yml sets the same names (a test checks that).
+ * The environment a service runs with against a stack: exactly the variables of its config
+ * schema. The one builder of it: `pnpm start`, `cruddur-stack env`, the setup hooks and the
+ * test helpers all call it (and spread it after process.env, so it wins over stray values).
+ * docker-compose.yml sets the same names (a test checks that).
  */
 export function serviceEnv(
   service: ServiceName,
   facts: StackFacts,
-  extra: { port?: number; logLevel?: string; frontendUrl?: string } = {},
+  options: ServiceEnvOptions = {},
 ): Record<string, string> {
+  const from = options.from ?? process.env
   const common = {
-    HOST: '127.0.0.1',
-    LOG_LEVEL: extra.logLevel ?? 'info',
+    HOST: options.host ?? LOOPBACK,
+    LOG_LEVEL: options.logLevel ?? 'info',
     AWS_REGION: facts.region,
     // The SDK wants credentials even for local engines; these are not secrets.
     AWS_ACCESS_KEY_ID: 'local',
@@ -30,19 +56,19 @@ export function serviceEnv(
     COGNITO_USER_POOL_ID: facts.cognito.userPoolId,
     COGNITO_CLIENT_ID: facts.cognito.clientId,
     INTERNAL_TOKEN: facts.internalToken,
-    FRONTEND_URL: extra.frontendUrl ?? 'http://localhost:3000',
+    FRONTEND_URL: from.FRONTEND_URL?.trim() || DEFAULT_FRONTEND_URL,
   }
   if (service === 'user-service') {
     return {
       ...common,
-      PORT: String(extra.port ?? new URL(facts.userService.url).port),
+      PORT: portOf(service, facts.userService.url, options.port),
       DATABASE_URL: databaseUrl(facts.postgres.url, USER_DATABASE),
       COGNITO_ENDPOINT: facts.cognito.endpoint,
     }
   }
   return {
     ...common,
-    PORT: String(extra.port ?? new URL(facts.messagingService.url).port),
+    PORT: portOf(service, facts.messagingService.url, options.port),
     DYNAMODB_ENDPOINT: facts.dynamodb.endpoint,
     DDB_MESSAGE_TABLE: facts.dynamodb.table,
     COGNITO_ENDPOINT: facts.cognito.endpoint,

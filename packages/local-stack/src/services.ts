@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { StackFacts } from './facts.js'
 import { STACK_ENV } from './facts.js'
 import { awaitReady, type ManagedProcess, startProcess } from './process.js'
-import { type ServiceName, serviceEnv } from './service-env.js'
+import { type ServiceEnvOptions, type ServiceName, serviceEnv } from './service-env.js'
 
 export const SERVICES: ServiceName[] = ['user-service', 'messaging-service']
 
@@ -20,6 +20,7 @@ export async function runSetupHook(
   service: ServiceName,
   facts: StackFacts,
   print: (l: string) => void,
+  envOptions: ServiceEnvOptions = {},
 ) {
   const hook = path.join(serviceDir(root, service), 'dist', 'stack-setup.js')
   if (!existsSync(hook)) {
@@ -31,7 +32,7 @@ export async function runSetupHook(
       cwd: serviceDir(root, service),
       env: {
         ...process.env,
-        ...serviceEnv(service, facts, { logLevel: 'warn' }),
+        ...serviceEnv(service, facts, { ...envOptions, logLevel: 'warn' }),
         [STACK_ENV]: JSON.stringify(facts),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,13 +57,14 @@ export async function startService(
   facts: StackFacts,
   onLine: (line: string) => void,
   logLevel = 'info',
+  envOptions: ServiceEnvOptions = {},
 ): Promise<ManagedProcess> {
   const entry = path.join(serviceDir(root, service), 'dist', 'server.js')
   if (!existsSync(entry))
     throw new Error(`${service} is not built (${entry} missing): run \`pnpm build\` first`)
   const proc = startProcess(service, process.execPath, ['--enable-source-maps', entry], {
     cwd: serviceDir(root, service),
-    env: { ...process.env, ...serviceEnv(service, facts, { logLevel }) },
+    env: { ...process.env, ...serviceEnv(service, facts, { ...envOptions, logLevel }) },
     onLine,
   })
   const url = service === 'user-service' ? facts.userService.url : facts.messagingService.url

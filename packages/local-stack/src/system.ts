@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { demoToken, formatLifetime } from './demo-token.js'
+import { connectHost, isLoopback, stackBind } from './bind.js'
 import { type Engines, startEngines } from './engines.js'
 import type { StackFacts } from './facts.js'
+import { type LambdaFunction, startLambdaEndpoint } from './lambda-endpoint.js'
 import { localDir, stackJsonPath } from './paths.js'
 import { assertPortFree } from './ports.js'
-import { reachableDataDir } from './postgres.js'
+import { POST_CONFIRMATION_FUNCTION, postConfirmationFunction } from './post-confirmation.js'
+import { securePrivateDir, writePrivateFile } from './private-files.js'
 import type { ManagedProcess } from './process.js'
+import { DEFAULT_FRONTEND_URL } from './service-env.js'
 import { runSetupHook, SERVICES, startService } from './services.js'
 import { DEFAULT_TABLE, DEMO_EMAILS, DEMO_PASSWORD, DEMO_USERS } from './test-stack.js'
 
@@ -23,6 +26,8 @@ export interface SystemOptions {
 
 export interface RunningSystem {
   facts: StackFacts
+  /** What the banner must say about exposure (DynamoDB Local's containment, STACK_BIND). */
+  notes: string[]
   stop(): Promise<void>
 }
 
@@ -42,7 +47,7 @@ async function persistentSecret(dir: string, name: string, bytes: number): Promi
   const file = path.join(dir, name)
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim()
   const secret = randomBytes(bytes).toString('base64url')
-  await writeFile(file, `${secret}\n`, { mode: 0o600 })
+  await writePrivateFile(file, `${secret}\n`)
   return secret
 }
 
@@ -50,6 +55,8 @@ async function persistentSecret(dir: string, name: string, bytes: number): Promi
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const { env, print, root } = options
   const region = env.AWS_REGION || 'us-east-1'
+  const bind = stackBind(env)
+  const frontendUrl = env.FRONTEND_URL?.trim() || DEFAULT_FRONTEND_URL
   const ports = {
     userService: port(env, 'USER_SERVICE_PORT', 4001),
     messagingService: port(env, 'MESSAGING_SERVICE_PORT', 4002),
@@ -74,21 +81,35 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   if (options.fresh) {
     print('--fresh: removing the data under .local/')
     await rm(dir, { recursive: true, force: true })
-    await rm(reachableDataDir(dirs.postgres), { recursive: true, force: true })
   }
-  await mkdir(dir, { recursive: true })
+  await securePrivateDir(dir, print)
+
+  // cognito-local's PostConfirmation trigger calls this; the function is set once the facts are known.
+  const functions: Record<string, LambdaFunction> = {}
+  const lambda = await startLambdaEndpoint({ functions, log: (line) => print(`post-confirmation: ${line}`) })
 
   print('starting PostgreSQL, DynamoDB Local and cognito-local…')
   const t0 = Date.now()
-  const engines: Engines = await startEngines({
-    region,
-    ports,
-    dirs,
-    userPoolId: LOCAL_POOL_ID(region),
-    ephemeral: false,
-  })
+  let engines: Engines
+  try {
+    engines = await startEngines({
+      region,
+      ports,
+      dirs,
+      bind,
+      corsOrigins: frontendUrl,
+      userPoolId: LOCAL_POOL_ID(region),
+      ephemeral: false,
+      triggers: { lambdaEndpoint: lambda.endpoint, postConfirmation: POST_CONFIRMATION_FUNCTION },
+      onConfirmationCode: (destination, code) => print(`confirmation code for ${destination}: ${code}`),
+    })
+  } catch (error) {
+    await lambda.stop()
+    throw error
+  }
   print(`engines ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 
+  const host = connectHost(bind)
   const facts: StackFacts = {
     region,
     postgres: { url: engines.postgres.url() },
@@ -99,68 +120,74 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       clientId: engines.cognito.clientId,
       jwksUrl: engines.cognito.jwksUrl,
     },
-    userService: { url: `http://127.0.0.1:${ports.userService}` },
-    messagingService: { url: `http://127.0.0.1:${ports.messagingService}` },
+    userService: { url: `http://${host}:${ports.userService}` },
+    messagingService: { url: `http://${host}:${ports.messagingService}` },
     internalToken: await persistentSecret(dir, 'internal-token', 24),
     cursorSecret: await persistentSecret(dir, 'cursor-secret', 32),
     demoPassword: DEMO_PASSWORD,
     demoUsers: DEMO_USERS,
     demoEmails: DEMO_EMAILS,
   }
+  functions[POST_CONFIRMATION_FUNCTION] = postConfirmationFunction(root, facts)
+  const envOptions = { host: bind, from: env }
 
   const running: ManagedProcess[] = []
   const stop = async () => {
-    for (const proc of running.reverse()) await proc.stop('SIGTERM', 15_000)
+    // Services first, each draining its in-flight requests while the engines still answer.
+    for (const proc of running.splice(0).reverse()) await proc.stop('SIGTERM', 15_000)
     await engines.stop()
+    await lambda.stop()
     await rm(stackJsonPath(root), { force: true })
   }
 
   try {
     for (const service of SERVICES) {
-      await runSetupHook(root, service, facts, print)
+      await runSetupHook(root, service, facts, print, envOptions)
       // Later hooks may need earlier services (the demo conversation resolves users over HTTP).
       const needed = options.services || service !== SERVICES.at(-1)
       if (!needed) continue
-      const proc = await startService(root, service, facts, (line) => print(`[${service}] ${line}`))
+      const proc = await startService(
+        root,
+        service,
+        facts,
+        (line) => print(`[${service}] ${line}`),
+        'info',
+        envOptions,
+      )
       running.push(proc)
     }
     if (!options.services) {
       // pnpm dev: the services' own watch tasks take over from here.
       for (const proc of running.splice(0).reverse()) await proc.stop()
     }
-    await writeFile(stackJsonPath(root), `${JSON.stringify(facts, null, 2)}\n`)
+    await writePrivateFile(stackJsonPath(root), `${JSON.stringify(facts, null, 2)}\n`)
   } catch (error) {
     await stop()
     throw error
   }
-  return { facts, stop }
+  return { facts, notes: exposureNotes(engines, bind), stop }
 }
 
-export async function banner(facts: StackFacts, root: string, startedMs: number): Promise<string> {
-  const lines = [
-    '',
-    `Cruddur messaging is up (${(startedMs / 1000).toFixed(1)} s):`,
-    `  user-service       ${facts.userService.url}   (docs: ${facts.userService.url}/docs)`,
-    `  messaging-service  ${facts.messagingService.url}   (docs: ${facts.messagingService.url}/docs)`,
-    `  PostgreSQL         ${facts.postgres.url}`,
-    `  DynamoDB Local     ${facts.dynamodb.endpoint}  table ${facts.dynamodb.table}`,
-    `  cognito-local      ${facts.cognito.endpoint}  pool ${facts.cognito.userPoolId}  client ${facts.cognito.clientId}`,
-    `  facts as JSON      ${path.relative(process.cwd(), stackJsonPath(root)) || stackJsonPath(root)}`,
-  ]
-  const demo = facts.demoUsers[0]
-  if (demo) {
-    try {
-      const token = await demoToken(facts, demo)
-      const lifetime = formatLifetime(token.expiresAt.getTime() - Date.now())
-      lines.push(
-        '',
-        `Try it as @${demo} (token valid for ${lifetime}; \`pnpm demo-token ${demo}\` prints a fresh one):`,
-        `  curl -s -H "Authorization: Bearer ${token.accessToken}" ${facts.messagingService.url}/api/message_groups`,
-      )
-    } catch (error) {
-      lines.push('', `(no demo token: ${error instanceof Error ? error.message : String(error)})`)
-    }
-  }
-  lines.push('', 'Press Ctrl-C to stop everything.')
-  return lines.join('\n')
+/** Never pretends: what is reachable from beyond this machine's loopback, said in the banner. */
+export function exposureNotes(engines: Engines, bind: string): string[] {
+  const notes: string[] = []
+  if (!isLoopback(bind))
+    notes.push(
+      `WARNING: listening on ${bind} as STACK_BIND asked: anyone who can reach this machine reaches the ` +
+        'engines, which have no authentication of their own (DynamoDB Local accepts any signature, ' +
+        'cognito-local answers admin calls without credentials).',
+    )
+  const isolation = engines.dynamodb.isolation
+  if (isolation.contained)
+    notes.push(
+      `DynamoDB Local (no listen-address option of its own) runs in its ${isolation.how}: only the bridge ` +
+        `at ${engines.dynamodb.endpoint} reaches it.`,
+    )
+  else
+    notes.push(
+      'WARNING: DynamoDB Local listens on every network interface of this machine (it has no listen-address ' +
+        `option and could not be contained here: ${isolation.reason}). Anyone who can reach port ` +
+        `${new URL(engines.dynamodb.endpoint).port} on this machine can read and change its data.`,
+    )
+  return notes
 }

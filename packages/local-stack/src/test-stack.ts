@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { DEFAULT_TABLE_NAME } from '@cruddur/dynamodb'
@@ -7,6 +7,7 @@ import { DEMO_ACCOUNTS } from '@cruddur/types'
 import { type Engines, startEngines } from './engines.js'
 import type { StackFacts } from './facts.js'
 import { freePort } from './ports.js'
+import { hasRedis, type RedisEngine, startRedis } from './redis.js'
 
 export const DEFAULT_TABLE = DEFAULT_TABLE_NAME
 export const DEMO_PASSWORD = 'Cruddur-Demo-1!'
@@ -22,11 +23,11 @@ export const DEMO_EMAILS: Record<string, string> = Object.fromEntries(
 export async function startTestStack(
   region = 'us-east-1',
 ): Promise<{ facts: StackFacts; stop(): Promise<void> }> {
+  // Private (0700) like .local/: as root, the postgres user gets an ACL entry to reach its data.
   const base = await mkdtemp(path.join(os.tmpdir(), 'cruddur-test-'))
-  // The postgres system user (when we run as root) must reach its data dir inside.
-  await chmod(base, 0o755)
   const [pgPort, ddbPort, cognitoPort] = [await freePort(), await freePort(), await freePort()]
   let engines: Engines
+  let redis: RedisEngine | undefined
   try {
     engines = await startEngines({
       region,
@@ -35,6 +36,14 @@ export async function startTestStack(
       ephemeral: true,
     })
   } catch (error) {
+    await rm(base, { recursive: true, force: true })
+    throw error
+  }
+  try {
+    // Only the tests of the realtime features need it; they say what to install when it is missing.
+    if (hasRedis()) redis = await startRedis({ port: await freePort(), dir: path.join(base, 'redis') })
+  } catch (error) {
+    await engines.stop()
     await rm(base, { recursive: true, force: true })
     throw error
   }
@@ -55,11 +64,12 @@ export async function startTestStack(
     demoPassword: DEMO_PASSWORD,
     demoUsers: DEMO_USERS,
     demoEmails: DEMO_EMAILS,
+    ...(redis ? { redis: { url: redis.url } } : {}),
   }
   return {
     facts,
     async stop() {
-      await engines.stop()
+      await Promise.all([engines.stop(), redis?.stop()])
       await rm(base, { recursive: true, force: true })
     },
   }

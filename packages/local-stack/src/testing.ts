@@ -7,6 +7,7 @@ import postgres from 'postgres'
 import { parseStackFacts, STACK_ENV, type StackFacts } from './facts.js'
 
 export type { StackFacts } from './facts.js'
+export { type ServiceName, serviceEnv } from './service-env.js'
 
 export function testStack(): StackFacts {
   const raw = process.env[STACK_ENV]
@@ -54,4 +55,23 @@ export async function createTestDatabase(
       }
     },
   }
+}
+
+/** The one line a test that needs Redis stops with when the machine has none. */
+export const REDIS_MISSING =
+  'these tests need Redis and `redis-server` was not found on PATH: apt-get install -y redis-server (macOS: brew install redis)'
+
+/**
+ * The test stack's Redis, for the tests of the realtime features. Where `redis-server` is not
+ * installed the stack has none: the test file then stops at once with one line naming what to
+ * install (as the stack does for Java), never skipping silently.
+ */
+export function requireRedis(
+  facts: StackFacts = testStack(),
+  stop: (line: string) => never = (line) => {
+    process.stderr.write(`${line}\n`)
+    process.exit(1)
+  },
+): { url: string } {
+  return facts.redis ?? stop(REDIS_MISSING)
 }

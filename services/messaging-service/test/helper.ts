@@ -10,7 +10,13 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider'
 import { createDynamoClient, dropTable, ensureTable } from '@cruddur/dynamodb'
 import { freePort } from '@cruddur/local-stack'
-import { createTestDatabase, type StackFacts, testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
+import {
+  createTestDatabase,
+  type StackFacts,
+  serviceEnv,
+  testStack,
+  uniqueSuffix,
+} from '@cruddur/local-stack/testing'
 import { serverOptions } from '@cruddur/service-kit'
 import type { InternalUser } from '@cruddur/types'
 import Fastify, { type FastifyInstance } from 'fastify'
@@ -26,22 +32,10 @@ export function testEnv(overrides: Record<string, string> = {}) {
   return {
     facts,
     env: {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      AWS_REGION: facts.region,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      DYNAMODB_ENDPOINT: facts.dynamodb.endpoint,
+      ...serviceEnv('messaging-service', facts, { port: 0, logLevel: 'silent' }),
       DDB_MESSAGE_TABLE: `test-messages-${uniqueSuffix()}`,
-      COGNITO_ENDPOINT: facts.cognito.endpoint,
-      COGNITO_USER_POOL_ID: facts.cognito.userPoolId,
-      COGNITO_CLIENT_ID: facts.cognito.clientId,
-      COGNITO_JWKS_URL: facts.cognito.jwksUrl,
+      // Nothing listens there: tests that need user-service start their own.
       USER_SERVICE_URL: 'http://127.0.0.1:9',
-      INTERNAL_TOKEN: facts.internalToken,
-      CURSOR_SECRET: facts.cursorSecret,
-      FRONTEND_URL: 'http://localhost:3000',
       ...overrides,
     } as Record<string, string>,
   }
@@ -76,19 +70,9 @@ export async function startUserService(
   const port = await freePort()
   const env = {
     ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+    ...serviceEnv('user-service', facts, { port, logLevel: 'warn' }),
     DATABASE_URL: db.url,
-    AWS_REGION: facts.region,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1',
-    COGNITO_ENDPOINT: facts.cognito.endpoint,
-    COGNITO_USER_POOL_ID: facts.cognito.userPoolId,
-    COGNITO_CLIENT_ID: facts.cognito.clientId,
-    INTERNAL_TOKEN: facts.internalToken,
-    FRONTEND_URL: 'http://localhost:3000',
   }
   await promisify(execFile)(process.execPath, ['dist/cli/index.js', 'db:migrate'], {
     cwd: userServiceDir,

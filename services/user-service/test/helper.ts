@@ -2,7 +2,13 @@ import {
   CognitoIdentityProviderClient,
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider'
-import { createTestDatabase, type StackFacts, testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
+import {
+  createTestDatabase,
+  type StackFacts,
+  serviceEnv,
+  testStack,
+  uniqueSuffix,
+} from '@cruddur/local-stack/testing'
 import { serverOptions } from '@cruddur/service-kit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -64,18 +70,8 @@ export async function testEnv(
     facts,
     db,
     env: {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
+      ...serviceEnv('user-service', facts, { port: 0, logLevel: 'silent' }),
       DATABASE_URL: db.url,
-      AWS_REGION: facts.region,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      COGNITO_ENDPOINT: facts.cognito.endpoint,
-      COGNITO_USER_POOL_ID: facts.cognito.userPoolId,
-      COGNITO_CLIENT_ID: facts.cognito.clientId,
-      INTERNAL_TOKEN: facts.internalToken,
-      FRONTEND_URL: 'http://localhost:3000',
       ...overrides,
     } as Record<string, string>,
   }

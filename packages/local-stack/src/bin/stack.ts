@@ -8,11 +8,12 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import exitHook from 'async-exit-hook'
+import { banner } from '../banner.js'
 import { demoAccessToken } from '../demo-token.js'
 import { parseStackFacts, STACK_ENV, type StackFacts } from '../facts.js'
 import { repoRoot, stackJsonPath } from '../paths.js'
 import { type ServiceName, serviceEnv } from '../service-env.js'
-import { banner, startSystem } from '../system.js'
+import { startSystem } from '../system.js'
 import { tapTally } from '../tap-tally.js'
 import { startTestStack } from '../test-stack.js'
 
@@ -26,12 +27,16 @@ Usage:
       --no-services  engines and setup only (pnpm dev runs the services in watch mode)
       Ports: USER_SERVICE_PORT (4001), MESSAGING_SERVICE_PORT (4002), POSTGRES_PORT (5433),
              DYNAMODB_PORT (8000), COGNITO_PORT (9229). Ctrl-C stops everything.
+      FRONTEND_URL   the web client's origins (comma-separated) the services and engines allow
+      STACK_BIND     listen address of everything (127.0.0.1); e.g. 0.0.0.0 to be reachable
+                     from other machines: the engines have no authentication of their own
   cruddur-stack run -- <command...>
       Run a command (the tests) against a throw-away stack on free ports, handing it the
       connection facts in ${STACK_ENV}. Reuses the stack when ${STACK_ENV} is already set.
+      Starts a Redis too where redis-server is installed (apt-get install redis-server).
   cruddur-stack env --service <user-service|messaging-service> -- <command...>
       Wait for a running \`start\` (.local/stack.json), then run a command with that
-      service's environment (used by pnpm dev).
+      service's environment (used by pnpm dev; FRONTEND_URL given to it is kept).
   cruddur-stack token <handle or e-mail>
       Print a fresh Cognito access token for a demo user of the running local stack
       (\`pnpm demo-token londo\` from the repository root).
@@ -102,11 +107,13 @@ async function cmdStart(args: string[]) {
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error))
   }
-  if (services) print(await banner(system.facts, root, Date.now() - t0))
-  else
+  if (services) print(await banner(system.facts, root, Date.now() - t0, system.notes))
+  else {
+    for (const note of system.notes) print(note)
     print(
       `engines and setup ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; services are started by pnpm dev`,
     )
+  }
 }
 
 async function cmdRun(args: string[]) {

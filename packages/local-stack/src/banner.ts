@@ -13,6 +13,7 @@ export async function banner(
   const lines = [
     '',
     `Cruddur messaging is up (${(startedMs / 1000).toFixed(1)} s):`,
+    `  gateway            ${facts.gateway.url}   the one URL you need (browsers, the web client, curl)`,
     `  user-service       ${facts.userService.url}   (docs: ${facts.userService.url}/docs)`,
     `  messaging-service  ${facts.messagingService.url}   (docs: ${facts.messagingService.url}/docs)`,
     `  PostgreSQL         ${facts.postgres.url}`,
@@ -32,7 +33,7 @@ export async function banner(
       lines.push(
         '',
         `Try it as @${demo} (token valid for ${lifetime}; \`pnpm demo-token ${demo}\` prints a fresh one):`,
-        `  curl -s -H "Authorization: Bearer ${token.accessToken}" ${facts.messagingService.url}/api/message_groups`,
+        `  curl -s -H "Authorization: Bearer ${token.accessToken}" ${facts.gateway.url}/api/message_groups`,
       )
     } catch (error) {
       lines.push('', `(no demo token: ${error instanceof Error ? error.message : String(error)})`)

@@ -6,6 +6,8 @@ export interface StackFacts {
   postgres: { url: string }
   dynamodb: { endpoint: string; table: string }
   cognito: { endpoint: string; userPoolId: string; clientId: string; jwksUrl: string }
+  /** The one public origin (browsers, the web client): routes to the two services. */
+  gateway: { url: string }
   userService: { url: string }
   messagingService: { url: string }
   internalToken: string

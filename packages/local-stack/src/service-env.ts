@@ -1,7 +1,7 @@
 import { LOOPBACK } from './bind.js'
 import type { StackFacts } from './facts.js'
 
-export type ServiceName = 'user-service' | 'messaging-service'
+export type ServiceName = 'user-service' | 'messaging-service' | 'gateway'
 
 /** The database the user directory lives in on the local stack. */
 export const USER_DATABASE = 'cruddur'
@@ -13,6 +13,12 @@ function databaseUrl(adminUrl: string, database: string): string {
   const url = new URL(adminUrl)
   url.pathname = `/${database}`
   return url.toString()
+}
+
+/** Where a service of the stack answers. */
+export function serviceUrl(facts: StackFacts, service: ServiceName): string {
+  if (service === 'gateway') return facts.gateway.url
+  return service === 'user-service' ? facts.userService.url : facts.messagingService.url
 }
 
 function portOf(service: ServiceName, url: string, port: number | undefined): string {
@@ -46,6 +52,18 @@ export function serviceEnv(
   options: ServiceEnvOptions = {},
 ): Record<string, string> {
   const from = options.from ?? process.env
+  const frontendUrl = from.FRONTEND_URL?.trim() || DEFAULT_FRONTEND_URL
+  if (service === 'gateway') {
+    // The public edge holds no secret and talks to no engine: only where the services are.
+    return {
+      PORT: portOf(service, facts.gateway.url, options.port),
+      HOST: options.host ?? LOOPBACK,
+      LOG_LEVEL: options.logLevel ?? 'info',
+      USER_SERVICE_URL: facts.userService.url,
+      MESSAGING_SERVICE_URL: facts.messagingService.url,
+      FRONTEND_URL: frontendUrl,
+    }
+  }
   const common = {
     HOST: options.host ?? LOOPBACK,
     LOG_LEVEL: options.logLevel ?? 'info',
@@ -56,7 +74,7 @@ export function serviceEnv(
     COGNITO_USER_POOL_ID: facts.cognito.userPoolId,
     COGNITO_CLIENT_ID: facts.cognito.clientId,
     INTERNAL_TOKEN: facts.internalToken,
-    FRONTEND_URL: from.FRONTEND_URL?.trim() || DEFAULT_FRONTEND_URL,
+    FRONTEND_URL: frontendUrl,
   }
   if (service === 'user-service') {
     return {

@@ -4,9 +4,13 @@ import path from 'node:path'
 import type { StackFacts } from './facts.js'
 import { STACK_ENV } from './facts.js'
 import { awaitReady, type ManagedProcess, startProcess } from './process.js'
-import { type ServiceEnvOptions, type ServiceName, serviceEnv } from './service-env.js'
+import { type ServiceEnvOptions, type ServiceName, serviceEnv, serviceUrl } from './service-env.js'
 
-export const SERVICES: ServiceName[] = ['user-service', 'messaging-service']
+/** In start order: the gateway last, it is ready only once both services are. */
+export const SERVICES: ServiceName[] = ['user-service', 'messaging-service', 'gateway']
+
+/** The services that ship a setup hook (dist/stack-setup.js). */
+export const SETUP_SERVICES: ServiceName[] = ['user-service', 'messaging-service']
 
 export const serviceDir = (root: string, service: ServiceName) => path.join(root, 'services', service)
 
@@ -67,7 +71,7 @@ export async function startService(
     env: { ...process.env, ...serviceEnv(service, facts, { ...envOptions, logLevel }) },
     onLine,
   })
-  const url = service === 'user-service' ? facts.userService.url : facts.messagingService.url
+  const url = serviceUrl(facts, service)
   await awaitReady(proc, `${service} at ${url}/ready`, async () => {
     const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) })
     if (res.status !== 200) throw new Error(`/ready answered ${res.status}`)

@@ -12,7 +12,7 @@ import { POST_CONFIRMATION_FUNCTION, postConfirmationFunction } from './post-con
 import { securePrivateDir, writePrivateFile } from './private-files.js'
 import type { ManagedProcess } from './process.js'
 import { DEFAULT_FRONTEND_URL } from './service-env.js'
-import { runSetupHook, SERVICES, startService } from './services.js'
+import { runSetupHook, SERVICES, SETUP_SERVICES, startService } from './services.js'
 import { DEFAULT_TABLE, DEMO_EMAILS, DEMO_PASSWORD, DEMO_USERS } from './test-stack.js'
 
 export interface SystemOptions {
@@ -58,6 +58,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const bind = stackBind(env)
   const frontendUrl = env.FRONTEND_URL?.trim() || DEFAULT_FRONTEND_URL
   const ports = {
+    gateway: port(env, 'GATEWAY_PORT', 4000),
     userService: port(env, 'USER_SERVICE_PORT', 4001),
     messagingService: port(env, 'MESSAGING_SERVICE_PORT', 4002),
     postgres: port(env, 'POSTGRES_PORT', 5433),
@@ -68,6 +69,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   await assertPortFree('DynamoDB Local', ports.dynamodb, 'DYNAMODB_PORT')
   await assertPortFree('cognito-local', ports.cognito, 'COGNITO_PORT')
   if (options.services) {
+    await assertPortFree('gateway', ports.gateway, 'GATEWAY_PORT')
     await assertPortFree('user-service', ports.userService, 'USER_SERVICE_PORT')
     await assertPortFree('messaging-service', ports.messagingService, 'MESSAGING_SERVICE_PORT')
   }
@@ -120,6 +122,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       clientId: engines.cognito.clientId,
       jwksUrl: engines.cognito.jwksUrl,
     },
+    gateway: { url: `http://${host}:${ports.gateway}` },
     userService: { url: `http://${host}:${ports.userService}` },
     messagingService: { url: `http://${host}:${ports.messagingService}` },
     internalToken: await persistentSecret(dir, 'internal-token', 24),
@@ -142,9 +145,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
   try {
     for (const service of SERVICES) {
-      await runSetupHook(root, service, facts, print, envOptions)
-      // Later hooks may need earlier services (the demo conversation resolves users over HTTP).
-      const needed = options.services || service !== SERVICES.at(-1)
+      if (SETUP_SERVICES.includes(service)) await runSetupHook(root, service, facts, print, envOptions)
+      // Later hooks need earlier services (the demo conversation resolves users over HTTP), so
+      // pnpm dev starts user-service for messaging-service's hook, then stops it.
+      const needed = options.services || service === 'user-service'
       if (!needed) continue
       const proc = await startService(
         root,

@@ -57,6 +57,7 @@ export async function startTestStack(
       clientId: engines.cognito.clientId,
       jwksUrl: engines.cognito.jwksUrl,
     },
+    gateway: { url: '' },
     userService: { url: '' },
     messagingService: { url: '' },
     internalToken: randomBytes(24).toString('base64url'),

@@ -7,7 +7,7 @@ import postgres from 'postgres'
 import { parseStackFacts, STACK_ENV, type StackFacts } from './facts.js'
 
 export type { StackFacts } from './facts.js'
-export { type ServiceName, serviceEnv } from './service-env.js'
+export { type ServiceName, serviceEnv, serviceUrl } from './service-env.js'
 
 export function testStack(): StackFacts {
   const raw = process.env[STACK_ENV]

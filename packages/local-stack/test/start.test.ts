@@ -34,6 +34,7 @@ const base = mkdtempSync(path.join(os.tmpdir(), 'stack-start-'))
 const localDir = path.join(base, 'local')
 t.teardown(() => rmSync(base, { recursive: true, force: true }))
 const ports = {
+  GATEWAY_PORT: await freePort(),
   USER_SERVICE_PORT: await freePort(),
   MESSAGING_SERVICE_PORT: await freePort(),
   POSTGRES_PORT: await freePort(),
@@ -126,6 +127,40 @@ t.test('.local/ is private, and an older wide one is fixed once, saying so', asy
   t.equal(facts.internalToken, 'older-run-token-0123456789abcdef', 'the older data itself is kept')
 })
 
+t.test(
+  'the gateway is the one URL: printed first, in stack.json, and the printed curl works through it',
+  async (t) => {
+    t.equal(facts.gateway.url, `http://127.0.0.1:${ports.GATEWAY_PORT}`)
+    const up = first.output().slice(first.output().lastIndexOf('Cruddur messaging is up'))
+    const listed = up.split('\n').slice(1, 4)
+    t.match(
+      listed[0],
+      new RegExp(`^  gateway +${facts.gateway.url.replace(/\./g, '\\.')} `),
+      'the gateway first',
+    )
+    const curl = /curl -s -H "Authorization: Bearer ([^"]+)" (\S+)/.exec(up)
+    t.equal(curl?.[2], `${facts.gateway.url}/api/message_groups`, 'the curl goes to the gateway')
+    const res = await fetch(curl?.[2] ?? '', { headers: { authorization: `Bearer ${curl?.[1]}` } })
+    t.equal(res.status, 200)
+    const groups = (await res.json()) as { handle: string }[]
+    t.ok(
+      groups.some((g) => g.handle === 'bayko'),
+      'the demo conversation, through the gateway',
+    )
+    const short = await fetch(`${facts.gateway.url}/api/users/@londo/short`)
+    t.match(
+      await short.json(),
+      { handle: 'londo', display_name: 'Londo Mollari' },
+      'user-service through it too',
+    )
+    t.equal(
+      (await fetch(`${facts.gateway.url}/internal/users/by-handle/londo`)).status,
+      404,
+      'never /internal',
+    )
+  },
+)
+
 t.test('nothing listens beyond 127.0.0.1', async (t) => {
   for (const [name, port] of Object.entries(ports)) {
     t.same(listenersOn(port), ['127.0.0.1'], `${name} ${port}: one listener, on 127.0.0.1`)
@@ -152,6 +187,7 @@ t.test('FRONTEND_URL given to the stack is what the services and engines allow',
     return res.headers.get('access-control-allow-origin')
   }
   const targets = {
+    gateway: `${facts.gateway.url}/api/messages`,
     'user-service': `${facts.userService.url}/api/users/@bayko/short`,
     'messaging-service': `${facts.messagingService.url}/api/messages`,
     'DynamoDB Local': `${facts.dynamodb.endpoint}/`,

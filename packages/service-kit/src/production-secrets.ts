@@ -14,6 +14,9 @@ export const PRODUCTION_SECRET_MIN_LENGTH = 32
 export const PUBLISHED_SECRETS: readonly string[] = [
   'compose-local-internal-token-change-me',
   'compose-local-cursor-secret-change-me-0123',
+  // tools/openapi builds the apps with these only to describe them.
+  'describe-only-internal-token-0123456789',
+  'describe-only-cursor-secret-0123456789',
 ]
 
 /**

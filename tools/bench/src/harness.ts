@@ -7,6 +7,7 @@ import {
   freePort,
   runSetupHook,
   type StackFacts,
+  serviceEnv,
   startService,
   startTestStack,
   waitUntil,
@@ -40,12 +41,7 @@ async function startGateway(root: string, facts: StackFacts) {
     cwd: path.join(root, 'services', 'gateway'),
     env: {
       ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      USER_SERVICE_URL: facts.userService.url,
-      MESSAGING_SERVICE_URL: facts.messagingService.url,
-      FRONTEND_URL: 'http://localhost:3000',
+      ...serviceEnv('gateway', facts, { port, logLevel: 'warn', from: {} }),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   })

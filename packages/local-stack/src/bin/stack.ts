@@ -13,6 +13,7 @@ import { demoAccessToken } from '../demo-token.js'
 import { parseStackFacts, STACK_ENV, type StackFacts } from '../facts.js'
 import { repoRoot, stackJsonPath } from '../paths.js'
 import { type ServiceName, serviceEnv } from '../service-env.js'
+import { SERVICES } from '../services.js'
 import { startSystem } from '../system.js'
 import { tapTally } from '../tap-tally.js'
 import { startTestStack } from '../test-stack.js'
@@ -22,11 +23,13 @@ const HELP = `cruddur-stack — the embedded local stack (PostgreSQL, DynamoDB L
 Usage:
   cruddur-stack start [--fresh] [--no-services]
       Start the engines, run each service's setup (migrations, table, demo data), start
-      both services, print where everything listens and write .local/stack.json.
+      both services and the gateway, print where everything listens (the gateway first: it
+      is the one URL a user needs) and write .local/stack.json.
       --fresh        delete .local/ first and start empty
       --no-services  engines and setup only (pnpm dev runs the services in watch mode)
-      Ports: USER_SERVICE_PORT (4001), MESSAGING_SERVICE_PORT (4002), POSTGRES_PORT (5433),
-             DYNAMODB_PORT (8000), COGNITO_PORT (9229). Ctrl-C stops everything.
+      Ports: GATEWAY_PORT (4000), USER_SERVICE_PORT (4001), MESSAGING_SERVICE_PORT (4002),
+             POSTGRES_PORT (5433), DYNAMODB_PORT (8000), COGNITO_PORT (9229).
+             Ctrl-C stops everything.
       FRONTEND_URL   the web client's origins (comma-separated) the services and engines allow
       STACK_BIND     listen address of everything (127.0.0.1); e.g. 0.0.0.0 to be reachable
                      from other machines: the engines have no authentication of their own
@@ -34,7 +37,7 @@ Usage:
       Run a command (the tests) against a throw-away stack on free ports, handing it the
       connection facts in ${STACK_ENV}. Reuses the stack when ${STACK_ENV} is already set.
       Starts a Redis too where redis-server is installed (apt-get install redis-server).
-  cruddur-stack env --service <user-service|messaging-service> -- <command...>
+  cruddur-stack env --service <user-service|messaging-service|gateway> -- <command...>
       Wait for a running \`start\` (.local/stack.json), then run a command with that
       service's environment (used by pnpm dev; FRONTEND_URL given to it is kept).
   cruddur-stack token <handle or e-mail>
@@ -152,8 +155,8 @@ async function cmdRun(args: string[]) {
 async function cmdEnv(args: string[]) {
   const i = args.indexOf('--service')
   const service = args[i + 1] as ServiceName | undefined
-  if (i < 0 || (service !== 'user-service' && service !== 'messaging-service')) {
-    fail('--service must be user-service or messaging-service', 2)
+  if (i < 0 || !service || !SERVICES.includes(service)) {
+    fail(`--service must be one of ${SERVICES.join(', ')}`, 2)
   }
   const command = afterDashes(args)
   const file = stackJsonPath()

@@ -11,9 +11,12 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { dropTable, ensureTable } from '@cruddur/dynamodb'
-import { freePort, localDynamoClient, type ServiceName, serviceEnv, waitUntil } from '@cruddur/local-stack'
+import { freePort, localDynamoClient, serviceEnv, waitUntil } from '@cruddur/local-stack'
 import { createTestDatabase, type StackFacts, testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
 import type { Test } from 'tap'
+
+/** The two services these tests run as processes (the gateway is not one of them yet). */
+type ServiceName = 'user-service' | 'messaging-service'
 
 const require = createRequire(import.meta.url)
 /** A service's folder (where its dist/server.js is), from the module it exports on purpose. */

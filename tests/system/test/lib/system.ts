@@ -29,6 +29,7 @@ import {
   type ServiceName,
   type StackFacts,
   serviceEnv,
+  serviceUrl,
   startCognito,
   startDynamo,
   startPostgres,
@@ -39,7 +40,7 @@ import { startProxy, type TcpProxy } from './proxy.js'
 export type { ServiceName } from '@cruddur/local-stack'
 
 /** A process the system runs: one of the two services, or the gateway in front of them. */
-export type ProcessName = ServiceName | 'gateway'
+export type ProcessName = ServiceName
 
 export interface ServiceProcess {
   name: ProcessName
@@ -84,17 +85,6 @@ const PROCESS_ORDER: ProcessName[] = [...SERVICE_ORDER, 'gateway']
  * The gateway's environment: exactly its config schema's variables. Here until the local
  * stack's serviceEnv builds it too.
  */
-export function gatewayEnv(facts: StackFacts, port: number, frontendUrl: string): Record<string, string> {
-  return {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    USER_SERVICE_URL: facts.userService.url,
-    MESSAGING_SERVICE_URL: facts.messagingService.url,
-    FRONTEND_URL: frontendUrl,
-  }
-}
-
 async function waitForPortFree(port: number, timeoutMs = 15_000) {
   await waitUntil(
     `port ${port} to be released`,
@@ -183,6 +173,7 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
         clientId: cognito.clientId,
         jwksUrl: cognito.jwksUrl,
       },
+      gateway: { url: `http://127.0.0.1:${ports.gateway}` },
       userService: { url: `http://127.0.0.1:${ports.userService}` },
       messagingService: { url: `http://127.0.0.1:${ports.messagingService}` },
       internalToken: randomBytes(24).toString('base64url'),
@@ -193,18 +184,11 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
     }
     const logs: Record<ProcessName, string[]> = { 'user-service': [], 'messaging-service': [], gateway: [] }
     const services: Partial<Record<ProcessName, ServiceProcess>> = {}
-    const gatewayUrl = `http://127.0.0.1:${ports.gateway}`
-    const frontend = options.frontendUrl ? { frontendUrl: options.frontendUrl } : {}
+    const gatewayUrl = facts.gateway.url
+    // The system's own FRONTEND_URL, never the test runner's environment.
     const envOf = (name: ProcessName) =>
-      name === 'gateway'
-        ? gatewayEnv(facts, ports.gateway, options.frontendUrl ?? 'http://localhost:3000')
-        : serviceEnv(name, facts, { logLevel: 'info', ...frontend })
-    const urlOf = (name: ProcessName) =>
-      name === 'gateway'
-        ? gatewayUrl
-        : name === 'user-service'
-          ? facts.userService.url
-          : facts.messagingService.url
+      serviceEnv(name, facts, { logLevel: 'info', from: { FRONTEND_URL: options.frontendUrl ?? '' } })
+    const urlOf = (name: ProcessName) => serviceUrl(facts, name)
 
     const startService = async (service: ProcessName): Promise<ServiceProcess> => {
       const url = urlOf(service)

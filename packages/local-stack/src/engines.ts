@@ -19,6 +19,11 @@ export interface EnginesOptions {
   bind?: string
   /** The web client's origins (FRONTEND_URL): what DynamoDB Local and cognito-local allow browsers. */
   corsOrigins?: string
+  /**
+   * What cognito-local allows instead of corsOrigins; an origin ending in ":*" allows any port
+   * of that host (the test stack's pages are served from free ports on loopback).
+   */
+  cognitoCorsOrigins?: string
   triggers?: CognitoOptions['triggers']
   onConfirmationCode?: CognitoOptions['onConfirmationCode']
   log?: (engine: string, line: string) => void
@@ -54,6 +59,7 @@ export async function startEngines(options: EnginesOptions): Promise<Engines> {
       region: options.region,
       ...(options.userPoolId ? { userPoolId: options.userPoolId } : {}),
       ...shared,
+      ...(options.cognitoCorsOrigins ? { corsOrigins: options.cognitoCorsOrigins } : {}),
       ...(options.triggers ? { triggers: options.triggers } : {}),
       ...(options.onConfirmationCode ? { onConfirmationCode: options.onConfirmationCode } : {}),
       log: log('cognito'),

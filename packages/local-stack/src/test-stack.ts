@@ -16,6 +16,9 @@ export const DEMO_EMAILS: Record<string, string> = Object.fromEntries(
   DEMO_ACCOUNTS.map((account) => [account.handle, account.email]),
 )
 
+/** The origins a test run's browser pages come from: loopback, any port. */
+export const TEST_PAGE_ORIGINS = 'http://127.0.0.1:*,http://localhost:*'
+
 /**
  * A throw-away stack for a test run: free ports, an in-memory DynamoDB, a Postgres cluster
  * without fsync in a temp folder, a fresh Cognito pool. Several runs can coexist.
@@ -34,6 +37,8 @@ export async function startTestStack(
       ports: { postgres: pgPort, dynamodb: ddbPort, cognito: cognitoPort },
       dirs: { postgres: path.join(base, 'postgres'), cognito: path.join(base, 'cognito') },
       ephemeral: true,
+      // The browser tests serve their pages on free loopback ports; pages anywhere else stay refused.
+      cognitoCorsOrigins: TEST_PAGE_ORIGINS,
     })
   } catch (error) {
     await rm(base, { recursive: true, force: true })

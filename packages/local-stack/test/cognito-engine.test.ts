@@ -124,3 +124,30 @@ t.test('demo-token takes a handle (with or without @) or an e-mail', async (t) =
   t.equal(formatLifetime(45 * 60_000), '45 min')
   t.equal(formatLifetime(150 * 60_000), '2.5 h')
 })
+
+t.test("the test stack's cognito-local lets pages on loopback ports in, and no other", async (t) => {
+  // The browser tests serve their page from a free port; the browser calls cognito-local itself.
+  const preflight = async (origin: string) => {
+    const res = await fetch(`${testStack().cognito.endpoint}/`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,x-amz-target',
+      },
+    })
+    return res.headers.get('access-control-allow-origin')
+  }
+  for (const origin of ['http://127.0.0.1:41234', 'http://localhost:3000', 'http://localhost:1']) {
+    t.equal(await preflight(origin), origin, `${origin} allowed`)
+  }
+  for (const origin of [
+    'https://evil.example',
+    'http://127.0.0.1.evil.example:41234',
+    'http://localhost:3000.evil.example',
+    'https://127.0.0.1:41234',
+    'http://127.0.0.1',
+  ]) {
+    t.equal(await preflight(origin), null, `${origin} refused`)
+  }
+})

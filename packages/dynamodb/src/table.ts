@@ -22,6 +22,21 @@ export const GSI_PROJECTED = ['user_uuid', 'other_uuid', 'last_message']
 /** Epoch seconds; DynamoDB's TTL deletes the item some time after (idempotency records). */
 export const TTL_ATTRIBUTE = 'expires_at'
 
+/** The table's primary key, `pk` + `sk` (strings); the original design's table had the same. */
+export const PRIMARY_KEY = {
+  attributes: [
+    { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'S' },
+  ],
+  schema: [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ],
+} as const satisfies {
+  attributes: NonNullable<CreateTableCommandInput['AttributeDefinitions']>
+  schema: NonNullable<CreateTableCommandInput['KeySchema']>
+}
+
 export type Billing = { mode: 'on-demand' } | { mode: 'provisioned'; read: number; write: number }
 
 /** The table and its one index: messages and member entries by conversation, entries by user activity. */
@@ -36,15 +51,11 @@ export function tableDefinition(
   return {
     TableName: table,
     AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'S' },
+      ...PRIMARY_KEY.attributes,
       { AttributeName: 'gsi1pk', AttributeType: 'S' },
       { AttributeName: 'gsi1sk', AttributeType: 'S' },
     ],
-    KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
-    ],
+    KeySchema: [...PRIMARY_KEY.schema],
     GlobalSecondaryIndexes: [
       {
         IndexName: GSI_BY_USER,

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { splice } from './splice.js'
 
 export type Containment =
   | { contained: true; how: string; prefix: string[] }
@@ -67,18 +68,8 @@ export interface Bridge {
 export function listenBridge(host: string, port: number, socketPath: string): Promise<Bridge> {
   const open = new Set<net.Socket>()
   const server = net.createServer((client) => {
-    const upstream = net.connect(socketPath)
     open.add(client)
-    client.pipe(upstream).pipe(client)
-    const close = () => {
-      open.delete(client)
-      client.destroy()
-      upstream.destroy()
-    }
-    client.on('error', close)
-    upstream.on('error', close)
-    client.on('close', close)
-    upstream.on('close', close)
+    splice(client, net.connect(socketPath), () => open.delete(client))
   })
   return new Promise((resolve, reject) => {
     server.once('error', reject)

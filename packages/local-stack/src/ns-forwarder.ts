@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
+import { splice } from './splice.js'
 
 const [socketPath, portArg, dashes, command, ...args] = process.argv.slice(2)
 const port = Number(portArg)
@@ -21,18 +22,7 @@ if (!socketPath || !Number.isInteger(port) || dashes !== '--' || !command) {
 const engine = spawn(command, args, { stdio: 'inherit' })
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => engine.kill(signal))
 
-const server = net.createServer((client) => {
-  const upstream = net.connect(port, '127.0.0.1')
-  client.pipe(upstream).pipe(client)
-  const close = () => {
-    client.destroy()
-    upstream.destroy()
-  }
-  client.on('error', close)
-  upstream.on('error', close)
-  client.on('close', close)
-  upstream.on('close', close)
-})
+const server = net.createServer((client) => splice(client, net.connect(port, '127.0.0.1')))
 rmSync(socketPath, { force: true })
 server.listen(socketPath)
 

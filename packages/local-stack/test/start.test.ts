@@ -319,6 +319,17 @@ t.test('a trigger failure reaches the client as Cognito reports it', async (t) =
 const inFlight = new Map<string, { text: string; acknowledged: boolean }>()
 let inFlightToken = ''
 let inFlightConversation = ''
+/** Bayko's send to andrewbrown with an Idempotency-Key, straight to the messaging-service. */
+const sendInFlight = (key: string, text: string) =>
+  fetch(`${facts.messagingService.url}/api/messages`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${inFlightToken}`,
+      'content-type': 'application/json',
+      'idempotency-key': key,
+    },
+    body: JSON.stringify({ handle: 'andrewbrown', message: text }),
+  })
 
 t.test('Ctrl-C with sends in flight: none answered 503, every port free after', async (t) => {
   const auth = await cognito.send(
@@ -338,15 +349,7 @@ t.test('Ctrl-C with sends in flight: none answered 503, every port free after', 
       const key = `ctrl-c-${++n}`
       const text = `in flight ${n}`
       try {
-        const res = await fetch(`${facts.messagingService.url}/api/messages`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${inFlightToken}`,
-            'content-type': 'application/json',
-            'idempotency-key': key,
-          },
-          body: JSON.stringify({ handle: 'andrewbrown', message: text }),
-        })
+        const res = await sendInFlight(key, text)
         statuses[res.status] = (statuses[res.status] ?? 0) + 1
         if (res.status === 200) {
           inFlightConversation = ((await res.json()) as { message_group_uuid: string }).message_group_uuid
@@ -409,15 +412,7 @@ t.test('restarted, data kept; kill -9 of the stack leaves no engine or service b
   // The Ctrl-C test's sends: the unanswered ones retried with their keys, then each stored once.
   for (const [key, send] of inFlight) {
     if (send.acknowledged) continue
-    const res = await fetch(`${facts.messagingService.url}/api/messages`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${inFlightToken}`,
-        'content-type': 'application/json',
-        'idempotency-key': key,
-      },
-      body: JSON.stringify({ handle: 'andrewbrown', message: send.text }),
-    })
+    const res = await sendInFlight(key, send.text)
     t.equal(res.status, 200, `the retry of ${key} is answered`)
   }
   const stored = await conversationTexts(facts.messagingService.url, inFlightConversation, inFlightToken)

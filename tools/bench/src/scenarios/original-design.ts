@@ -18,7 +18,14 @@ import {
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb'
-import { type CallRecord, gsiEntrySize, itemSize, readUnits, writeUnits } from '@cruddur/dynamodb'
+import {
+  type CallRecord,
+  gsiEntrySize,
+  itemSize,
+  PRIMARY_KEY,
+  readUnits,
+  writeUnits,
+} from '@cruddur/dynamodb'
 import type { CapacityMeter } from '../capacity-meter.js'
 
 export const ORIGINAL_INDEX = 'message-group-sk-index'
@@ -47,14 +54,10 @@ export async function createOriginalTable(client: DynamoDBClient, table: string)
     new CreateTableCommand({
       TableName: table,
       AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
+        ...PRIMARY_KEY.attributes,
         { AttributeName: 'message_group_uuid', AttributeType: 'S' },
       ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
+      KeySchema: [...PRIMARY_KEY.schema],
       GlobalSecondaryIndexes: [
         {
           IndexName: ORIGINAL_INDEX,
@@ -198,38 +201,22 @@ export class OriginalDesign {
 
   /** A: list_messages — newest 20 of the current year (the original's begins_with(sk, year)). */
   async listMessages(group: string): Promise<ActionCost & { count: number }> {
-    this.meter.take()
-    const out = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk and begins_with(sk, :year)',
-        ExpressionAttributeValues: {
-          ':pk': s(`MSG#${group}`),
-          ':year': s(String(new Date().getUTCFullYear())),
-        },
-        ScanIndexForward: false,
-        Limit: 20,
-      }),
-    )
-    const items = out.Items ?? []
-    return {
-      count: items.length,
-      calls: this.meter.take(),
-      billed: { read: readUnits(items.reduce((a, i) => a + itemSize(i), 0)), write: 0 },
-    }
+    return this.queryThisYear(`MSG#${group}`)
   }
 
   /** B: list_message_groups of a user. */
   async listConversations(user: OriginalUser): Promise<ActionCost & { count: number }> {
+    return this.queryThisYear(`GRP#${user.uuid}`)
+  }
+
+  /** Both reads of the original: the newest 20 items of a partition whose sort key starts with this year. */
+  private async queryThisYear(pk: string): Promise<ActionCost & { count: number }> {
     this.meter.take()
     const out = await this.client.send(
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk and begins_with(sk, :year)',
-        ExpressionAttributeValues: {
-          ':pk': s(`GRP#${user.uuid}`),
-          ':year': s(String(new Date().getUTCFullYear())),
-        },
+        ExpressionAttributeValues: { ':pk': s(pk), ':year': s(String(new Date().getUTCFullYear())) },
         ScanIndexForward: false,
         Limit: 20,
       }),

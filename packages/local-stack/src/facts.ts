@@ -1,6 +1,5 @@
 /**
- * The connection facts of a running stack: the shape of `.local/stack.json` (CONTRACT.md
- * section 5) and of the CRUDDUR_STACK variable that the test command hands to test files.
+ * The connection facts of a running stack: the shape of `.local/stack.json` (README: The local stack) and of the CRUDDUR_STACK variable that the test command hands to test files.
  */
 export interface StackFacts {
   postgres: { url: string }

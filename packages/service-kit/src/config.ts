@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 import { type TObject, Type } from 'typebox'
 import { assertProductionSecrets } from './production-secrets.js'
 
-/** Config variables both services read (CONTRACT.md section 4), as @fastify/env schema parts. */
+/** Config variables both services read (README: Configuration), as @fastify/env schema parts. */
 export const commonConfigProperties = {
   PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
   HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),

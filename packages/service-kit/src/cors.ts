@@ -2,7 +2,7 @@ import cors from '@fastify/cors'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 
-/** CORS for the web client, exactly as CONTRACT.md section 3 lists it. */
+/** CORS for the web client, as docs/api.md lists it (Browsers). */
 export const corsPlugin = fp<{ frontendUrl: string }>(
   async (fastify: FastifyInstance, opts) => {
     const origins = opts.frontendUrl

@@ -17,7 +17,7 @@ const REASONS: Record<number, string> = {
 export const reasonPhrase = (status: number) => REASONS[status] ?? (status >= 500 ? 'Server Error' : 'Error')
 
 /**
- * An error the API answers on purpose, with the status and codes of CONTRACT.md section 3.
+ * An error the API answers on purpose, with the status and codes of docs/api.md (Errors).
  * Anything else that reaches the error handler is a bug and answers a bare 500.
  */
 export class HttpError extends Error {

@@ -65,7 +65,7 @@ export function serverOptions(name: string): FastifyServerOptions {
 }
 
 /**
- * Owns the logger, timeouts, graceful shutdown and `listen` (STYLE.md): the app plugin itself
+ * Owns the logger, timeouts, graceful shutdown and `listen`: the app plugin itself
  * never listens, so tests build it and use `inject`.
  */
 export async function runServer(options: RunServerOptions): Promise<FastifyInstance> {

@@ -2,7 +2,7 @@ import { type Static, Type } from 'typebox'
 
 /**
  * Machine-readable error codes that appear in the `errors` array of an error body.
- * The HTTP status for each is fixed by CONTRACT.md section 3.
+ * The HTTP status for each is fixed (docs/api.md, Errors).
  */
 export const ErrorCodes = {
   unauthorized: 'unauthorized',

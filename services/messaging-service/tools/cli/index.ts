@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** messaging-service's command-line tools (CONTRACT.md section 6): `node dist/cli/index.js --help`. */
+/** messaging-service's command-line tools (README: Command-line tools): `node dist/cli/index.js --help`. */
 import { environment } from '@cruddur/service-kit'
 import { runCli } from './commands.js'
 

@@ -14,6 +14,7 @@ export async function banner(
     '',
     `Cruddur messaging is up (${(startedMs / 1000).toFixed(1)} s):`,
     `  gateway            ${facts.gateway.url}   the one URL you need (browsers, the web client, curl)`,
+    `  web page           ${facts.gateway.url}/   open it in a browser and sign in (demo accounts listed there)`,
     `  user-service       ${facts.userService.url}   (docs: ${facts.userService.url}/docs)`,
     `  messaging-service  ${facts.messagingService.url}   (docs: ${facts.messagingService.url}/docs)`,
     `  PostgreSQL         ${facts.postgres.url}`,

@@ -27,6 +27,27 @@ function portOf(service: ServiceName, url: string, port: number | undefined): st
   return new URL(url).port
 }
 
+/** `handle:email` of each demo user that has an e-mail, comma-separated (WEB_DEMO_ACCOUNTS). */
+const demoAccounts = (facts: StackFacts) =>
+  facts.demoUsers
+    .filter((handle) => facts.demoEmails?.[handle])
+    .map((handle) => `${handle}:${facts.demoEmails[handle]}`)
+    .join(',')
+
+/** The gateway's web page settings on a local stack: its pool, and the demo accounts to list. */
+function webPageEnv(facts: StackFacts): Record<string, string> {
+  const accounts = demoAccounts(facts)
+  return {
+    AWS_REGION: facts.region,
+    COGNITO_ENDPOINT: facts.cognito.endpoint,
+    COGNITO_USER_POOL_ID: facts.cognito.userPoolId,
+    COGNITO_CLIENT_ID: facts.cognito.clientId,
+    ...(accounts && facts.demoPassword
+      ? { WEB_DEMO_ACCOUNTS: accounts, WEB_DEMO_PASSWORD: facts.demoPassword }
+      : {}),
+  }
+}
+
 export interface ServiceEnvOptions {
   port?: number
   logLevel?: string
@@ -54,7 +75,8 @@ export function serviceEnv(
   const from = options.from ?? process.env
   const frontendUrl = from.FRONTEND_URL?.trim() || DEFAULT_FRONTEND_URL
   if (service === 'gateway') {
-    // The public edge holds no secret and talks to no engine: only where the services are.
+    // The public edge holds no secret and talks to no engine: where the services are, and what
+    // its web page signs in with (the local pool, and the demo accounts it lists).
     return {
       PORT: portOf(service, facts.gateway.url, options.port),
       HOST: options.host ?? LOOPBACK,
@@ -62,6 +84,7 @@ export function serviceEnv(
       USER_SERVICE_URL: facts.userService.url,
       MESSAGING_SERVICE_URL: facts.messagingService.url,
       FRONTEND_URL: frontendUrl,
+      ...webPageEnv(facts),
     }
   }
   const common = {

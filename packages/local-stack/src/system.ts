@@ -52,6 +52,12 @@ async function persistentSecret(dir: string, name: string, bytes: number): Promi
 }
 
 /** `pnpm start`: engines, setup hooks, both services; data under .local/. */
+/** Where a browser on this machine opens the gateway's page. */
+const pageOrigins = (gatewayPort: number) => [
+  `http://localhost:${gatewayPort}`,
+  `http://127.0.0.1:${gatewayPort}`,
+]
+
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const { env, print, root } = options
   const region = env.AWS_REGION || 'us-east-1'
@@ -100,6 +106,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       dirs,
       bind,
       corsOrigins: frontendUrl,
+      // The gateway's own page signs in from the browser too, by either loopback name.
+      cognitoCorsOrigins: [frontendUrl, ...pageOrigins(ports.gateway)].join(','),
       userPoolId: LOCAL_POOL_ID(region),
       ephemeral: false,
       triggers: { lambdaEndpoint: lambda.endpoint, postConfirmation: POST_CONFIRMATION_FUNCTION },

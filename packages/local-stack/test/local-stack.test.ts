@@ -114,6 +114,29 @@ t.test('service env carries exactly the contract variables', async (t) => {
   t.notOk('DATABASE_URL' in messaging, 'messaging-service never sees the user database')
 })
 
+t.test('the gateway gets its web page settings: the local pool and the demo accounts', async (t) => {
+  const facts = {
+    ...testStack(),
+    gateway: { url: 'http://127.0.0.1:4000' },
+    userService: { url: 'http://127.0.0.1:4001' },
+    messagingService: { url: 'http://127.0.0.1:4002' },
+  }
+  const gateway = serviceEnv('gateway', facts)
+  t.equal(gateway.COGNITO_USER_POOL_ID, facts.cognito.userPoolId)
+  t.equal(gateway.COGNITO_CLIENT_ID, facts.cognito.clientId)
+  t.equal(gateway.COGNITO_ENDPOINT, facts.cognito.endpoint, 'the page signs in against cognito-local')
+  t.equal(gateway.AWS_REGION, facts.region)
+  t.equal(gateway.WEB_DEMO_PASSWORD, facts.demoPassword)
+  t.equal(
+    gateway.WEB_DEMO_ACCOUNTS,
+    facts.demoUsers.map((handle) => `${handle}:${facts.demoEmails[handle]}`).join(','),
+    'every demo user, with the e-mail they sign in with',
+  )
+  t.notOk('INTERNAL_TOKEN' in gateway, 'the public edge holds no secret')
+  const none = serviceEnv('gateway', { ...facts, demoUsers: [] })
+  t.notOk('WEB_DEMO_ACCOUNTS' in none || 'WEB_DEMO_PASSWORD' in none, 'no demo users: none listed')
+})
+
 t.test('the test runner adds up every package tap summary, even split across chunks', async (t) => {
   const { tapTally } = await import('../src/tap-tally.js')
   const tally = tapTally()

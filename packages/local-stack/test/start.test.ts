@@ -161,6 +161,54 @@ t.test(
   },
 )
 
+t.test(
+  'the banner points at the web page, which signs in against the stack with its demo users',
+  async (t) => {
+    const up = first.output().slice(first.output().lastIndexOf('Cruddur messaging is up'))
+    t.match(
+      up,
+      new RegExp(`\\n  web page +${facts.gateway.url.replace(/\./g, '\\.')}/ `),
+      'the page is printed',
+    )
+    const page = await fetch(`${facts.gateway.url}/`)
+    t.equal(page.status, 200)
+    t.match(page.headers.get('content-type'), /^text\/html/)
+    const config = (await (await fetch(`${facts.gateway.url}/web-config.json`)).json()) as Record<
+      string,
+      unknown
+    >
+    t.same(config, {
+      region: facts.region,
+      userPoolId: facts.cognito.userPoolId,
+      clientId: facts.cognito.clientId,
+      cognitoEndpoint: facts.cognito.endpoint,
+      demo: {
+        password: facts.demoPassword,
+        accounts: facts.demoUsers.map((handle) => ({ handle, email: facts.demoEmails[handle] })),
+      },
+    })
+    // A browser on the page's origin may call cognito-local (its CORS answer), by either loopback name.
+    const preflight = async (origin: string) => {
+      const res = await fetch(`${facts.cognito.endpoint}/`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-amz-target',
+        },
+      })
+      return res.headers.get('access-control-allow-origin')
+    }
+    for (const origin of [
+      `http://localhost:${ports.GATEWAY_PORT}`,
+      `http://127.0.0.1:${ports.GATEWAY_PORT}`,
+    ]) {
+      t.equal(await preflight(origin), origin, `cognito-local allows ${origin}`)
+    }
+    t.equal(await preflight('http://localhost:1'), null, 'and not any other port')
+  },
+)
+
 t.test('nothing listens beyond 127.0.0.1', async (t) => {
   for (const [name, port] of Object.entries(ports)) {
     t.same(listenersOn(port), ['127.0.0.1'], `${name} ${port}: one listener, on 127.0.0.1`)

@@ -26,6 +26,10 @@ export interface GatewayOptions {
   fastify?: FastifyServerOptions
   /** Collects every log line (JSON) when given. */
   logLines?: string[]
+  /** More environment (e.g. the web page's pool and demo accounts). */
+  env?: Record<string, string>
+  /** Where the built web page is (default: `@cruddur/web`'s dist/). */
+  webRoot?: string
 }
 
 /** The gateway built from app.ts with the production server options, listening on a free port. */
@@ -50,8 +54,10 @@ export async function startGateway(
       USER_SERVICE_URL: options.userServiceUrl,
       MESSAGING_SERVICE_URL: options.messagingServiceUrl,
       FRONTEND_URL: options.frontendUrl ?? 'http://localhost:3000',
+      ...options.env,
     },
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   })
   await fastify.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(() => fastify.close())

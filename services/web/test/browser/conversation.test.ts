@@ -1,10 +1,10 @@
+import { gzipSync } from 'node:zlib'
 import t from 'tap'
-import { artifacts, distDir, launch, requireChromium, screen } from '../lib/browser.js'
+import { artifacts, collectErrors, launch, requireChromium, screen } from '../lib/browser.js'
 import { groupLines, inViewOf, messageTexts, signIn, until } from '../lib/page.js'
 import { seedConversation } from '../lib/seed.js'
 import { startSystem } from '../lib/system.js'
 import { createPerson, newPassword, sendAs } from '../lib/users.js'
-import { startWebServer } from '../lib/web-server.js'
 
 requireChromium(t)
 
@@ -22,30 +22,18 @@ if (!ana || !ben || !cleo || !dev) throw new Error('people were not created')
 const seeded = await seedConversation(sys, ana, ben, 45)
 await sendAs(sys, cleo, { handle: ana.handle }, 'Lunch on Friday?')
 
-const { cognito, region } = sys.facts
-const url = await startWebServer(t, {
-  root: distDir,
-  config: {
-    region,
-    userPoolId: cognito.userPoolId,
-    clientId: cognito.clientId,
-    cognitoEndpoint: cognito.endpoint,
-    demo: {
-      password,
-      accounts: [
-        { handle: ana.handle, email: ana.email },
-        { handle: ben.handle, email: ben.email },
-      ],
-    },
-  },
-  userServiceUrl: sys.userServiceUrl,
-  messagingServiceUrl: sys.messagingServiceUrl,
+const url = await sys.startGateway({
+  password,
+  accounts: [
+    { handle: ana.handle, email: ana.email },
+    { handle: ben.handle, email: ben.email },
+  ],
 })
 const browser = await launch(t)
 const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' })
 const page = await context.newPage()
 const pageErrors: string[] = []
-page.on('pageerror', (e) => pageErrors.push(e.message))
+collectErrors(page, pageErrors)
 
 /** Ana's messages with Ben as the API has them (to check what the page did). */
 async function storedTexts() {
@@ -57,9 +45,34 @@ async function storedTexts() {
 
 const timings: Record<string, number> = {}
 
+/** The page's scripts as the gateway sent them on the first visit. */
+interface Script {
+  path: string
+  bytes: number
+  gzipBytes: number
+  cacheControl: string | undefined
+}
+const scripts: Array<Promise<Script>> = []
+page.on('response', (res) => {
+  const { pathname } = new URL(res.url())
+  if (!pathname.endsWith('.js')) return
+  scripts.push(
+    res.body().then((body) => ({
+      path: pathname,
+      bytes: body.length,
+      gzipBytes: gzipSync(body, { level: 9 }).length,
+      cacheControl: res.headers()['cache-control'],
+    })),
+  )
+})
+/** Issue 13's budgets: JavaScript gzipped, and the first screen usable. */
+const JS_BUDGET_BYTES = 150 * 1024
+const FIRST_SCREEN_BUDGET_MS = 1_500
+let documentHeaders: Record<string, string> = {}
+
 t.test('the sign-in screen lists the demo accounts', async (t) => {
   const started = Date.now()
-  await page.goto(url)
+  documentHeaders = (await page.goto(url))?.headers() ?? {}
   await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor()
   timings.signInScreenUsableMs = Date.now() - started
   const nav = await page.evaluate(() => {
@@ -71,6 +84,46 @@ t.test('the sign-in screen lists the demo accounts', async (t) => {
   t.ok(await demo.getByRole('button', { name: `Sign in as @${ana.handle} (${ana.email})` }).isVisible())
   t.ok(await demo.getByRole('button', { name: `Sign in as @${ben.handle} (${ben.email})` }).isVisible())
   await screen(t, page, shots, 'sign-in')
+})
+
+t.test('the page comes from the gateway within its budgets, under its CSP', async (t) => {
+  t.match(documentHeaders['content-security-policy'], /script-src 'self'/, 'the page runs under the CSP')
+  t.equal(documentHeaders['cache-control'], 'no-cache', 'index.html is revalidated')
+  // The browser enforces it, and a refusal is reported (so "no script errors" below would see one).
+  const before = pageErrors.length
+  const ran = await page.evaluate(async () => {
+    const inline = document.createElement('script')
+    inline.textContent = 'window.__inlineRan = true'
+    document.head.append(inline)
+    await new Promise((r) => setTimeout(r, 100))
+    return '__inlineRan' in window
+  })
+  t.notOk(ran, 'an injected inline script does not run')
+  await until('the refusal reported', async () => pageErrors.length > before, 5_000)
+  t.match(pageErrors.splice(before).join('\n'), /Content Security Policy/, 'reported as a CSP refusal')
+  const sent = await Promise.all(scripts)
+  t.ok(sent.length > 0, 'the page loaded its scripts')
+  for (const s of sent) {
+    t.match(s.path, /^\/assets\/[\w-]+\.js$/, `${s.path}: a hashed asset`)
+    t.equal(s.cacheControl, 'public, max-age=31536000, immutable', `${s.path}: cached for good`)
+  }
+  const gzip = sent.reduce((sum, s) => sum + s.gzipBytes, 0)
+  const raw = sent.reduce((sum, s) => sum + s.bytes, 0)
+  Object.assign(timings, { jsGzipBytes: gzip, jsBytes: raw })
+  t.comment(
+    `JavaScript: ${sent.length} file(s), ${(gzip / 1024).toFixed(1)} KB gzipped ` +
+      `(${(raw / 1024).toFixed(1)} KB as sent) of a ${JS_BUDGET_BYTES / 1024} KB budget`,
+  )
+  t.comment(
+    `first screen usable in ${timings.signInScreenUsableMs} ms (DOMContentLoaded ` +
+      `${timings.domContentLoadedMs?.toFixed(0)} ms, load ${timings.loadMs?.toFixed(0)} ms) ` +
+      `of a ${FIRST_SCREEN_BUDGET_MS} ms budget`,
+  )
+  t.ok(gzip <= JS_BUDGET_BYTES, `${gzip} bytes gzipped ≤ ${JS_BUDGET_BYTES}`)
+  t.ok(
+    (timings.signInScreenUsableMs ?? Number.POSITIVE_INFINITY) <= FIRST_SCREEN_BUDGET_MS,
+    `the sign-in screen was usable in ${timings.signInScreenUsableMs} ms ≤ ${FIRST_SCREEN_BUDGET_MS}`,
+  )
 })
 
 t.test('a wrong password is refused in words', async (t) => {

@@ -1,10 +1,9 @@
 import type { Page } from 'playwright-core'
 import t from 'tap'
-import { artifacts, distDir, launch, requireChromium, screen } from '../lib/browser.js'
+import { artifacts, collectErrors, launch, requireChromium, screen } from '../lib/browser.js'
 import { groupLines, messageTexts, signIn, until } from '../lib/page.js'
 import { startSystem } from '../lib/system.js'
 import { createPerson, newPassword, sendAs } from '../lib/users.js'
-import { startWebServer } from '../lib/web-server.js'
 
 requireChromium(t)
 
@@ -17,25 +16,13 @@ const [ana, ben] = await Promise.all([
 ])
 if (!ana || !ben) throw new Error('people were not created')
 const first = await sendAs(sys, ben, { handle: ana.handle }, 'Hi Ana, Ben here.')
-const { cognito, region } = sys.facts
-const url = await startWebServer(t, {
-  root: distDir,
-  config: {
-    region,
-    userPoolId: cognito.userPoolId,
-    clientId: cognito.clientId,
-    cognitoEndpoint: cognito.endpoint,
-    demo: { password, accounts: [{ handle: ana.handle, email: ana.email }] },
-  },
-  userServiceUrl: sys.userServiceUrl,
-  messagingServiceUrl: sys.messagingServiceUrl,
-})
+const url = await sys.startGateway({ password, accounts: [{ handle: ana.handle, email: ana.email }] })
 const browser = await launch(t)
 const pageErrors: string[] = []
 async function person(viewport: { width: number; height: number }) {
   const context = await browser.newContext({ viewport, timezoneId: 'UTC' })
   const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
+  collectErrors(page, pageErrors)
   return page
 }
 // Ana on a desktop, Ben on a 360 px phone: two browser contexts, two people.

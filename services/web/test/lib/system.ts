@@ -1,8 +1,9 @@
 /**
- * The real system behind the page, per test file: user-service and messaging-service as
- * processes (`node dist/server.js`) on free ports, against the test stack's engines
- * (CRUDDUR_STACK), each with its own database and table so files run side by side.
- * `stop`/`start` of one service lets a test cut the stream and bring it back.
+ * The real system behind the page, per test file: user-service, messaging-service and the
+ * gateway as processes (`node dist/server.js`) on free ports, against the test stack's engines
+ * (CRUDDUR_STACK), each with its own database and table so files run side by side. The page is
+ * what the gateway serves, as in production: its origin is the gateway's. `stop`/`start` of one
+ * service lets a test cut the stream and bring it back.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -11,12 +12,25 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { dropTable, ensureTable } from '@cruddur/dynamodb'
-import { freePort, localDynamoClient, serviceEnv, waitUntil } from '@cruddur/local-stack'
+import {
+  freePort,
+  localDynamoClient,
+  repoRoot,
+  serviceDir,
+  serviceEnv,
+  waitUntil,
+} from '@cruddur/local-stack'
 import { createTestDatabase, type StackFacts, testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
 import type { Test } from 'tap'
 
-/** The two services these tests run as processes (the gateway is not one of them yet). */
-type ServiceName = 'user-service' | 'messaging-service'
+/** What these tests run as processes. */
+type ServiceName = 'user-service' | 'messaging-service' | 'gateway'
+
+/** The accounts the sign-in page lists (the gateway's WEB_DEMO_* settings). */
+export interface DemoAccounts {
+  password: string
+  accounts: Array<{ handle: string; email: string }>
+}
 
 const require = createRequire(import.meta.url)
 /** A service's folder (where its dist/server.js is), from the module it exports on purpose. */
@@ -27,6 +41,10 @@ export interface SystemUnderTest {
   table: string
   userServiceUrl: string
   messagingServiceUrl: string
+  /** The page's origin: the gateway, in front of both services. */
+  gatewayUrl: string
+  /** Starts the gateway, its sign-in page listing `demo` (none: no demo list, as in production). */
+  startGateway(demo?: DemoAccounts): Promise<string>
   start(service: ServiceName): Promise<void>
   stop(service: ServiceName): Promise<void>
 }
@@ -48,16 +66,38 @@ export async function startSystem(t: Test): Promise<SystemUnderTest> {
     await dropTable(admin, table)
     admin.destroy()
   })
-  const ports = { 'user-service': await freePort(), 'messaging-service': await freePort() }
+  const ports = {
+    'user-service': await freePort(),
+    'messaging-service': await freePort(),
+    gateway: await freePort(),
+  }
   const facts: StackFacts = {
     ...stack,
     dynamodb: { ...stack.dynamodb, table },
+    gateway: { url: `http://127.0.0.1:${ports.gateway}` },
     userService: { url: `http://127.0.0.1:${ports['user-service']}` },
     messagingService: { url: `http://127.0.0.1:${ports['messaging-service']}` },
   }
+  let demo: DemoAccounts | undefined
+  // The gateway's page lists this test's own people, never the stack's demo users.
+  const demoEnv = () => {
+    const {
+      WEB_DEMO_ACCOUNTS: _accounts,
+      WEB_DEMO_PASSWORD: _password,
+      ...env
+    } = serviceEnv('gateway', facts, {
+      logLevel: 'warn',
+    })
+    if (!demo) return env
+    return {
+      ...env,
+      WEB_DEMO_ACCOUNTS: demo.accounts.map((a) => `${a.handle}:${a.email}`).join(','),
+      WEB_DEMO_PASSWORD: demo.password,
+    }
+  }
   const env = (service: ServiceName) => ({
     ...process.env,
-    ...serviceEnv(service, facts, { logLevel: 'warn' }),
+    ...(service === 'gateway' ? demoEnv() : serviceEnv(service, facts, { logLevel: 'warn' })),
     ...(service === 'user-service' ? { DATABASE_URL: db.url } : {}),
     // Cursors get a secret of their own on the messaging-service (ignored where not yet read).
     CURSOR_SECRET: randomBytes(32).toString('base64url'),
@@ -66,6 +106,8 @@ export async function startSystem(t: Test): Promise<SystemUnderTest> {
   const dirs = {
     'user-service': packageDir('@cruddur/user-service'),
     'messaging-service': packageDir('@cruddur/messaging-service'),
+    // Not a dependency of this package: the gateway depends on @cruddur/web (it serves it).
+    gateway: serviceDir(repoRoot(), 'gateway'),
   }
   await promisify(execFile)(process.execPath, ['dist/cli/index.js', 'db:migrate'], {
     cwd: dirs['user-service'],
@@ -74,7 +116,11 @@ export async function startSystem(t: Test): Promise<SystemUnderTest> {
 
   const running: Partial<Record<ServiceName, Running>> = {}
   const urlOf = (service: ServiceName) =>
-    service === 'user-service' ? facts.userService.url : facts.messagingService.url
+    service === 'gateway'
+      ? facts.gateway.url
+      : service === 'user-service'
+        ? facts.userService.url
+        : facts.messagingService.url
 
   async function start(service: ServiceName) {
     const child = spawn(process.execPath, ['dist/server.js'], {
@@ -108,6 +154,7 @@ export async function startSystem(t: Test): Promise<SystemUnderTest> {
   }
 
   t.teardown(async () => {
+    await stop('gateway')
     await stop('messaging-service')
     await stop('user-service')
   })
@@ -118,6 +165,12 @@ export async function startSystem(t: Test): Promise<SystemUnderTest> {
     table,
     userServiceUrl: facts.userService.url,
     messagingServiceUrl: facts.messagingService.url,
+    gatewayUrl: facts.gateway.url,
+    async startGateway(accounts?: DemoAccounts) {
+      demo = accounts
+      await start('gateway')
+      return facts.gateway.url
+    },
     start,
     stop,
   }

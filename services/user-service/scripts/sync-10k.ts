@@ -53,6 +53,7 @@ if (PAGED) {
     sub: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
     handle: `u${i}`,
     email: `u${i}@example.com`,
+    emailVerified: true,
     name: `User ${i}`,
     status: 'CONFIRMED',
     enabled: true,
@@ -87,6 +88,7 @@ t0 = performance.now()
 await createBulkUsers(client, userPoolId, COUNT, {
   prefix: 'u',
   concurrency: 8,
+  confirmed: true, // the sync links only CONFIRMED users with a verified e-mail
   onProgress: (done) => {
     if (done % 1000 === 0)
       log(`  created ${done} Cognito users (${((performance.now() - t0) / 1000).toFixed(1)} s)`)

@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { AdminCreateUserCommand, AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider'
+import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider'
 import { createTestDatabase, testStack, uniqueSuffix, withDatabase } from '@cruddur/local-stack/testing'
 import postgres from 'postgres'
 import t, { type Test } from 'tap'
 import { type CliIo, runCli } from '../src/cli/commands.js'
 import { isLocalHost } from '../src/db/admin.js'
-import { sqlClient, testPool } from './helper.js'
+import { addCognitoUser, sqlClient, testPool } from './helper.js'
 
 const facts = testStack()
 const run = promisify(execFile)
@@ -127,21 +127,17 @@ t.test('cognito:list-users and cognito:sync (with --dry-run and --json)', async 
   t.match(await cli(['cognito:list-users'], env), { code: 0, out: `0 user(s) in pool ${pool.userPoolId}` })
   await cli(['db:migrate'], env)
   await cli(['db:seed'], env)
-  for (const [username, handle, email] of [
-    ['londo', 'londo', 'lmollari@centari.com'],
-    ['gkar', 'gkar', 'gkar@narn.org'],
+  // londo links to the seeded row (so it is CONFIRMED with a verified e-mail); gkar is new.
+  for (const [username, handle, email, confirmed] of [
+    ['londo', 'londo', 'lmollari@centari.com', true],
+    ['gkar', 'gkar', 'gkar@narn.org', false],
   ] as const) {
-    await pool.client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: pool.userPoolId,
-        Username: username,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'preferred_username', Value: handle },
-          { Name: 'email', Value: email },
-          { Name: 'name', Value: handle.toUpperCase() },
-        ],
-      }),
+    await addCognitoUser(
+      pool.client,
+      pool.userPoolId,
+      username,
+      { preferred_username: handle, email, name: handle.toUpperCase() },
+      { confirmed },
     )
   }
   const list = await cli(['cognito:list-users'], env)
@@ -186,6 +182,7 @@ t.test('usage errors, --help on every command, missing settings', async (t) => {
     'db:seed',
     'db:setup',
     'db:sessions',
+    'db:check',
     'cognito:list-users',
     'cognito:sync',
   ]) {

@@ -1,4 +1,6 @@
 import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider'
@@ -97,4 +99,39 @@ export function sqlClient(t: Test, url: string) {
   const sql = postgres(url, { max: 2, onnotice: () => {} })
   t.teardown(() => sql.end({ timeout: 2 }))
   return sql
+}
+
+/**
+ * A Cognito user made by an admin (AdminCreateUser, no invitation): FORCE_CHANGE_PASSWORD and an
+ * unverified e-mail, unless `confirmed`: then with a verified e-mail and a permanent password
+ * (CONFIRMED), the only kind the sync links to an existing row. Answers its sub.
+ */
+export async function addCognitoUser(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  username: string,
+  attributes: Record<string, string>,
+  options: { confirmed?: boolean } = {},
+): Promise<string> {
+  const all = options.confirmed ? { email_verified: 'true', ...attributes } : attributes
+  const res = await client.send(
+    new AdminCreateUserCommand({
+      UserPoolId: userPoolId,
+      Username: username,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: Object.entries(all).map(([Name, Value]) => ({ Name, Value })),
+    }),
+  )
+  if (options.confirmed)
+    await client.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: userPoolId,
+        Username: username,
+        Password: 'Confirmed-Passw0rd!',
+        Permanent: true,
+      }),
+    )
+  const sub = res.User?.Attributes?.find((a) => a.Name === 'sub')?.Value
+  if (!sub) throw new Error('cognito-local created a user without a sub')
+  return sub
 }

@@ -156,3 +156,36 @@ t.test(
     t.throws(() => createPostConfirmationHandler({}), /USER_SERVICE_URL and INTERNAL_TOKEN/)
   },
 )
+
+t.test(
+  "issue 10 item 1: an unlinked row is linked only to a CONFIRMED user whose verified e-mail is the row's",
+  async (t) => {
+    const app = await build(t)
+    await seed(app.sql)
+    const bayko = async () => {
+      const [row] = await app.sql`select handle, cognito_user_id from users where handle = 'bayko'`
+      return row
+    }
+    const cases = [
+      // the right e-mail, but Cognito never verified it (AdminConfirmSignUp does not)
+      [{ email_verified: 'false' }, 'unverified'],
+      [{ email_verified: '' }, 'unverified'],
+      // the right, verified e-mail, but the account is not confirmed
+      [{ 'cognito:user_status': 'UNCONFIRMED' }, 'unverified'],
+      [{ 'cognito:user_status': 'FORCE_CHANGE_PASSWORD' }, 'unverified'],
+      // another e-mail
+      [{ email: 'impostor@example.com' }, 'email_mismatch'],
+    ] as const
+    for (const [attributes, reason] of cases) {
+      const res = await post(app, event({ sub: 'sub-claimant', ...attributes }))
+      t.equal(res.statusCode, 409, JSON.stringify(attributes))
+      t.same(res.json().errors, ['handle_taken', reason], JSON.stringify(attributes))
+      t.same(await bayko(), { handle: 'bayko', cognito_user_id: null }, 'the row is untouched')
+    }
+    const absent = event({ sub: 'sub-claimant' })
+    delete (absent.request.userAttributes as Record<string, string | undefined>).email_verified
+    t.same((await post(app, absent)).json().errors, ['handle_taken', 'unverified'], 'email_verified absent')
+    t.equal((await post(app, fixture)).statusCode, 200, 'the fixture (CONFIRMED, verified) links')
+    t.same(await bayko(), { handle: 'bayko', cognito_user_id: fixture.request.userAttributes.sub })
+  },
+)

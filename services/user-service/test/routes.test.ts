@@ -179,17 +179,52 @@ t.test('a database that is down answers 503 dependency_unavailable, not 500', as
   }
 })
 
-t.test('the OpenAPI description lists every route', async (t) => {
+t.test('the OpenAPI description lists every public route and none of the internal ones', async (t) => {
   const app = await build(t)
   const res = await app.inject({ method: 'GET', url: '/docs/json' })
+  t.equal(res.statusCode, 200)
   const paths = Object.keys(res.json().paths)
-  for (const p of [
-    '/api/users/@{handle}/short',
-    '/internal/users/by-sub/{sub}',
-    '/internal/users/by-handle/{handle}',
-    '/internal/users/batch',
-    '/internal/cognito/sync',
+  t.ok(paths.includes('/api/users/@{handle}/short'), paths.join(', '))
+  t.same(
+    paths.filter((p) => p.startsWith('/internal')),
+    [],
+    'issue 10 item 10: the public description does not show which internal routes exist',
+  )
+  t.notOk(JSON.stringify(res.json()).includes('/internal'), 'not even in a description')
+  const hidden = await app.inject({ method: 'GET', url: '/internal/docs/json' })
+  t.equal(hidden.statusCode, 401, 'the internal description needs the token')
+  const internalDoc = await app.inject({ method: 'GET', url: '/internal/docs/json', headers: internal })
+  t.same(Object.keys(internalDoc.json().paths).sort(), [
     '/internal/cognito/post-confirmation',
+    '/internal/cognito/sync',
+    '/internal/users/batch',
+    '/internal/users/by-handle/{handle}',
+    '/internal/users/by-sub/{sub}',
   ])
-    t.ok(paths.includes(p), `${p} in ${paths.join(', ')}`)
+  t.match(internalDoc.json().paths['/internal/users/batch'], { post: { tags: ['internal'] } })
+})
+
+t.test('issue 10 item 10: the token is checked before any 404 under /internal', async (t) => {
+  const app = await build(t)
+  const probes = [
+    { method: 'GET' as const, url: '/internal/nope' },
+    { method: 'POST' as const, url: '/internal/admin/delete-everything' },
+    { method: 'GET' as const, url: '/internal/users/by-sub' },
+    { method: 'DELETE' as const, url: '/internal/users/batch' },
+    { method: 'GET' as const, url: '/internal/' },
+    { method: 'GET' as const, url: '/internal' },
+    { method: 'GET' as const, url: '/internal/cognito/sync?dry_run=true' },
+  ]
+  for (const probe of probes) {
+    for (const headers of [undefined, { 'x-internal-token': 'wrong' }]) {
+      const res = await app.inject({ ...probe, headers })
+      t.equal(res.statusCode, 401, `${probe.method} ${probe.url} ${headers ? 'wrong token' : 'no token'}`)
+      t.same(res.json().errors, ['unauthorized'])
+    }
+    const known = await app.inject({ ...probe, headers: internal })
+    t.equal(known.statusCode, 404, `${probe.method} ${probe.url} with the token: a plain 404`)
+    t.match(known.json(), { statusCode: 404, error: 'Not Found', errors: ['not_found'] })
+  }
+  const outside = await app.inject({ method: 'GET', url: '/internalish' })
+  t.equal(outside.statusCode, 404, 'a path that only starts with the same letters is an ordinary 404')
 })

@@ -91,9 +91,10 @@ t.test('toRecord and planPage on their own', async (t) => {
     sub: null,
     handle: null,
     email: null,
+    emailVerified: false,
     name: null,
     status: null,
-    enabled: true,
+    enabled: false, // no Enabled flag: not a user the sync would link
   })
   const state = newSyncState()
   const plan = planPage(

@@ -1,36 +1,15 @@
 import {
-  AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminUpdateUserAttributesCommand,
-  type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider'
 import { testStack } from '@cruddur/local-stack/testing'
 import t, { type Test } from 'tap'
 import { cognitoUserPages, syncCognitoUsers } from '../src/cognito/sync.js'
 import { seed } from '../src/db/seed.js'
 import { createUsersRepository } from '../src/repositories/users.js'
-import { buildWithEnv, sqlClient, testEnv, testPool } from './helper.js'
+import { addCognitoUser, buildWithEnv, sqlClient, testEnv, testPool } from './helper.js'
 
 const facts = testStack()
-
-async function addUser(
-  client: CognitoIdentityProviderClient,
-  userPoolId: string,
-  username: string,
-  attributes: Record<string, string>,
-) {
-  const res = await client.send(
-    new AdminCreateUserCommand({
-      UserPoolId: userPoolId,
-      Username: username,
-      MessageAction: 'SUPPRESS',
-      UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
-    }),
-  )
-  const sub = res.User?.Attributes?.find((a) => a.Name === 'sub')?.Value
-  if (!sub) throw new Error('no sub')
-  return sub
-}
 
 /** A pool and a migrated database of this test's own, and a sync function over both. */
 async function fixture(t: Test) {
@@ -44,8 +23,8 @@ async function fixture(t: Test) {
     ...(await sql<{ handle: string; email: string; display_name: string; cognito_user_id: string | null }[]>`
       select handle, email, display_name, cognito_user_id from users order by lower(handle)`),
   ]
-  const add = (username: string, attributes: Record<string, string>) =>
-    addUser(client, userPoolId, username, attributes)
+  const add = (username: string, attributes: Record<string, string>, confirmed = false) =>
+    addCognitoUser(client, userPoolId, username, attributes, { confirmed })
   return { client, userPoolId, db, sql, sync, rows, add }
 }
 
@@ -61,8 +40,8 @@ t.test(
   async (t) => {
     const f = await fixture(t)
     await seed(f.sql)
-    const subBayko = await f.add('bayko', person('Bayko', { email: 'bayko@exampro.co' }))
-    const subLondo = await f.add('londo', person('londo', { email: 'lmollari@centari.com' }))
+    const subBayko = await f.add('bayko', person('Bayko', { email: 'bayko@exampro.co' }), true)
+    const subLondo = await f.add('londo', person('londo', { email: 'lmollari@centari.com' }), true)
     const subNew = await f.add('newcomer', person('newcomer'))
 
     const first = await f.sync()
@@ -178,7 +157,7 @@ t.test('each conflict kind is reported by name, and never applied', async (t) =>
 t.test('--dry-run reports what would change and writes nothing', async (t) => {
   const f = await fixture(t)
   await seed(f.sql)
-  await f.add('bayko', person('bayko', { email: 'bayko@exampro.co' }))
+  await f.add('bayko', person('bayko', { email: 'bayko@exampro.co' }), true)
   await f.add('dry', person('dry'))
   const before = await f.rows()
   const report = await f.sync(true)
@@ -192,7 +171,9 @@ t.test('POST /internal/cognito/sync runs it over HTTP (dry_run too)', async (t) 
   const { env } = await testEnv(t, { COGNITO_USER_POOL_ID: userPoolId })
   const app = await buildWithEnv(t, env)
   await seed(app.sql)
-  await addUser(client, userPoolId, 'londo', person('londo', { email: 'lmollari@centari.com' }))
+  await addCognitoUser(client, userPoolId, 'londo', person('londo', { email: 'lmollari@centari.com' }), {
+    confirmed: true,
+  })
   const headers = { 'x-internal-token': facts.internalToken }
   const dry = await app.inject({ method: 'POST', url: '/internal/cognito/sync?dry_run=true', headers })
   t.equal(dry.statusCode, 200)

@@ -11,6 +11,7 @@ import {
 } from '../db/admin.js'
 import { migrate } from '../db/migrate.js'
 import { seed } from '../db/seed.js'
+import { escapeControl, ruleBroken } from '../directory/rules.js'
 import { cognitoClient } from '../plugins/cognito.js'
 import { createUsersRepository } from '../repositories/users.js'
 
@@ -150,9 +151,30 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'Insert the demo users (andrewbrown, bayko, londo) that are missing',
     needs: ['database'],
     async run(_flags, io) {
-      const { inserted, present } = await withDb(io.env, (sql) => seed(sql))
+      const { inserted, present, rejected } = await withDb(io.env, (sql) => seed(sql))
       if (inserted.length > 0) io.out(`inserted ${inserted.map((h) => `@${h}`).join(', ')}`)
       if (present.length > 0) io.out(`already present: ${present.map((h) => `@${h}`).join(', ')}`)
+      for (const r of rejected) io.out(`rejected @${r.handle}: ${r.rule}, not inserted`)
+    },
+  },
+  'db:check': {
+    summary: 'Report stored users whose handle or display name breaks the rules (changes nothing)',
+    needs: ['database'],
+    async run(_flags, io) {
+      let rows = 0
+      let broken = 0
+      await withDb(io.env, async (sql) => {
+        for await (const page of createUsersRepository({ sql }).namePages()) {
+          rows += page.length
+          for (const row of page) {
+            const rule = ruleBroken(row)
+            if (!rule) continue
+            broken++
+            io.out(`${rule}: @${row.handle} (${row.uuid}), display name "${row.display_name}" (kept)`)
+          }
+        }
+      })
+      io.out(`${rows} user(s) checked, ${broken} break the handle or display-name rules`)
     },
   },
   'db:setup': {
@@ -220,7 +242,8 @@ export const COMMANDS: Record<string, Command> = {
     needs: ['database', 'cognito'],
     async run(flags, io) {
       const report = await runSync(flags, io)
-      if (flags.json === true) io.out(JSON.stringify(report, null, 2))
+      // One line per call: JSON.stringify escapes the newlines inside strings, so none is lost.
+      if (flags.json === true) for (const line of JSON.stringify(report, null, 2).split('\n')) io.out(line)
       else for (const line of formatSyncReport(report)) io.out(line)
     },
   },
@@ -256,8 +279,17 @@ export function commandHelp(name: string, command: Command): string[] {
   return lines
 }
 
-/** Runs one command; answers the process exit code (0 done, 1 failed, 2 usage error). */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+/**
+ * Runs one command; answers the process exit code (0 done, 1 failed, 2 usage error). Every line it
+ * prints has its control, bidi and separator characters escaped: stored names are user input.
+ */
+export async function runCli(argv: string[], terminal: CliIo): Promise<number> {
+  const io: CliIo = {
+    env: terminal.env,
+    out: (line) => terminal.out(escapeControl(line)),
+    err: (line) => terminal.err(escapeControl(line)),
+    ...(terminal.progress ? { progress: (text: string) => terminal.progress?.(escapeControl(text)) } : {}),
+  }
   const [name, ...rest] = argv
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     for (const line of usage()) io.out(line)

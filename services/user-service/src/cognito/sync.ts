@@ -4,17 +4,16 @@ import {
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider'
 import type { SyncConflict, SyncReport } from '@cruddur/types'
+import { type CognitoIdentity, linkRefusal } from '../directory/identity.js'
+import { DISPLAY_NAME_RULE, HANDLE_RULE, isValidDisplayName, isValidHandle } from '../directory/rules.js'
 import type { NewCognitoUser, SyncRow, SyncUpdate, UsersRepository } from '../repositories/users.js'
 
 /** A Cognito user as the sync needs it (ListUsers attributes, flattened). */
-export interface CognitoUserRecord {
+export interface CognitoUserRecord extends CognitoIdentity {
   username: string
   sub: string | null
   handle: string | null
-  email: string | null
   name: string | null
-  status: string | null
-  enabled: boolean
 }
 
 export function toRecord(user: UserType): CognitoUserRecord {
@@ -27,9 +26,11 @@ export function toRecord(user: UserType): CognitoUserRecord {
     sub: attr('sub'),
     handle: attr('preferred_username'),
     email: attr('email'),
+    emailVerified: attr('email_verified') === 'true',
     name: attr('name'),
     status: user.UserStatus ?? null,
-    enabled: user.Enabled ?? true,
+    // ListUsers always says; a user of unknown state is not one to link.
+    enabled: user.Enabled === true,
   }
 }
 
@@ -75,8 +76,10 @@ const lower = (s: string) => s.toLowerCase()
  * Decides, without touching anything, what one page of Cognito users means for the rows that
  * page could touch (`rows`): the matching rules of CONTRACT.md section 1.
  * - a row linked to the sub: unchanged, or renamed to the Cognito handle if that is free;
- * - else an unlinked row with the handle (case-insensitive): linked (and given Cognito's spelling);
- * - else a new row from name, email, preferred_username, sub, if the email is free.
+ * - else an unlinked row with the handle (case-insensitive): linked (and given Cognito's spelling),
+ *   but only to a CONFIRMED, enabled user whose verified e-mail is the row's (directory/identity.ts);
+ * - else a new row from name, email, preferred_username, sub, if the email is free, the user has
+ *   confirmed the sign-up and handle and name keep the rules (directory/rules.ts).
  * Everything else is a conflict, reported by name and never applied.
  */
 export function planPage(users: CognitoUserRecord[], rows: SyncRow[], state: SyncState): PagePlan {
@@ -96,6 +99,10 @@ export function planPage(users: CognitoUserRecord[], rows: SyncRow[], state: Syn
     const handle = user.handle
     if (!handle) {
       conflict('missing_preferred_username', user, 'the Cognito user has no preferred_username')
+      continue
+    }
+    if (!isValidHandle(handle)) {
+      conflict('invalid_handle', user, `preferred_username breaks the rule (${HANDLE_RULE})`)
       continue
     }
     const key = lower(handle)
@@ -133,12 +140,26 @@ export function planPage(users: CognitoUserRecord[], rows: SyncRow[], state: Syn
         )
         continue
       }
+      const refusal = linkRefusal(user, holder.email)
+      if (refusal) {
+        conflict(refusal.kind, user, `@${holder.handle} has no Cognito account yet, but ${refusal.detail}`)
+        continue
+      }
       plan.updates.push({ uuid: holder.uuid, handle, cognito_user_id: user.sub })
       state.claimedHandles.set(key, user.username)
       continue
     }
     if (!user.email) {
       conflict('missing_email', user, 'a new user needs an email and the Cognito user has none')
+      continue
+    }
+    if (user.status === 'UNCONFIRMED') {
+      conflict('unverified', user, 'the Cognito user has not confirmed the sign-up yet: added once confirmed')
+      continue
+    }
+    const displayName = user.name ?? handle
+    if (!isValidDisplayName(displayName)) {
+      conflict('invalid_display_name', user, `name breaks the rule (${DISPLAY_NAME_RULE})`)
       continue
     }
     const emailKey = lower(user.email)
@@ -150,7 +171,7 @@ export function planPage(users: CognitoUserRecord[], rows: SyncRow[], state: Syn
       continue
     }
     plan.inserts.push({
-      display_name: user.name ?? handle,
+      display_name: displayName,
       handle,
       email: user.email,
       cognito_user_id: user.sub,

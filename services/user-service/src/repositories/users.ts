@@ -1,6 +1,7 @@
 import { dependencyUnavailable } from '@cruddur/service-kit'
 import type { InternalUser, User, UserShort } from '@cruddur/types'
 import type { Sql } from 'postgres'
+import { type CognitoIdentity, type LinkRefusal, linkRefusal } from '../directory/identity.js'
 
 /** What a new row needs; uuid and created_at come from the database. */
 export interface NewUser {
@@ -80,7 +81,13 @@ export type PostConfirmationOutcome =
   | { kind: 'created'; user: User }
   | { kind: 'linked'; user: User }
   | { kind: 'repeat'; user: User }
-  | { kind: 'conflict'; code: 'handle_taken' | 'email_taken' | 'sub_taken'; detail: string }
+  | {
+      kind: 'conflict'
+      code: 'handle_taken' | 'email_taken' | 'sub_taken'
+      /** Why an unlinked row with this handle was not linked to the confirmed user. */
+      reason?: LinkRefusal
+      detail: string
+    }
 
 /**
  * Data access for the `users` table. Every statement is a tagged template (parameters are
@@ -191,6 +198,13 @@ export function createUsersRepository({ sql }: { sql: Sql }) {
         order by u.handle`)
     },
 
+    /** Every row's handle and display name, a page at a time (for the rules check; reads only). */
+    async *namePages(pageSize = 1000): AsyncGenerator<Pick<UserRow, 'uuid' | 'handle' | 'display_name'>[]> {
+      const cursor = sql<Pick<UserRow, 'uuid' | 'handle' | 'display_name'>[]>`
+        select uuid, handle, display_name from users order by lower(handle)`.cursor(pageSize)
+      for await (const rows of cursor) yield rows
+    },
+
     async count(): Promise<number> {
       const [row] = await guard(sql<{ n: number }[]>`select count(*)::int as n from users`)
       return row?.n ?? 0
@@ -198,10 +212,14 @@ export function createUsersRepository({ sql }: { sql: Sql }) {
 
     /**
      * The confirmed Cognito user, inserted idempotently: a repeat of the same event is fine,
-     * an unlinked row with the same handle and email (a seeded user) gets linked, and a handle,
-     * email or sub owned by somebody else is a conflict, never an overwrite.
+     * an unlinked row with the same handle gets linked only under the rule of directory/identity.ts
+     * (a seeded user whose verified e-mail it is), and a handle, email or sub owned by somebody else
+     * is a conflict, never an overwrite.
      */
-    async confirmCognitoUser(user: NewUser & { cognito_user_id: string }): Promise<PostConfirmationOutcome> {
+    async confirmCognitoUser(
+      user: NewCognitoUser,
+      identity: CognitoIdentity,
+    ): Promise<PostConfirmationOutcome> {
       for (let attempt = 0; attempt < 2; attempt++) {
         const [inserted] = await guard(sql<UserRow[]>`
           insert into users (display_name, handle, email, cognito_user_id)
@@ -227,7 +245,8 @@ export function createUsersRepository({ sql }: { sql: Sql }) {
         }
         const byHandle = rows.find((r) => same(r.handle, user.handle))
         if (byHandle) {
-          if (byHandle.cognito_user_id === null && same(byHandle.email, user.email)) {
+          const refusal = byHandle.cognito_user_id === null ? linkRefusal(identity, byHandle.email) : null
+          if (byHandle.cognito_user_id === null && !refusal) {
             const [linked] = await guard(sql<UserRow[]>`
               update users set cognito_user_id = ${user.cognito_user_id}
               where uuid = ${byHandle.uuid} and cognito_user_id is null
@@ -235,7 +254,12 @@ export function createUsersRepository({ sql }: { sql: Sql }) {
             if (linked) return { kind: 'linked', user: toUser(linked) }
             continue // somebody linked it meanwhile: look again
           }
-          return { kind: 'conflict', code: 'handle_taken', detail: `The handle @${user.handle} is taken` }
+          return {
+            kind: 'conflict',
+            code: 'handle_taken',
+            ...(refusal ? { reason: refusal.kind } : {}),
+            detail: `The handle @${user.handle} is taken`,
+          }
         }
         if (rows.some((r) => same(r.email, user.email)))
           return {

@@ -1,8 +1,9 @@
-import { badRequest, conflict, dependencyUnavailable } from '@cruddur/service-kit'
+import { badRequest, dependencyUnavailable, HttpError } from '@cruddur/service-kit'
 import { ErrorBody, PostConfirmationEvent, SyncQuery, SyncReport } from '@cruddur/types'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { type CognitoUserRecord, cognitoUserPages, syncCognitoUsers } from '../../cognito/sync.js'
+import { DISPLAY_NAME_RULE, HANDLE_RULE, isValidDisplayName, isValidHandle } from '../../directory/rules.js'
 import { InternalHeaders } from './headers.js'
 
 /** The event goes back exactly as it came (a Lambda trigger must return its event). */
@@ -77,13 +78,31 @@ const internalCognitoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       }
       if (!/^[^\s@]+@[^\s@]+$/.test(a.email.trim()))
         throw badRequest('invalid_email', 'userAttributes.email is not an email address')
-      const outcome = await fastify.users.confirmCognitoUser({
+      const user = {
         display_name: a.name.trim(),
         handle: a.preferred_username.trim(),
         email: a.email.trim(),
         cognito_user_id: a.sub,
+      }
+      if (!isValidHandle(user.handle))
+        throw badRequest('invalid_handle', `preferred_username: ${HANDLE_RULE}`)
+      if (!isValidDisplayName(user.display_name))
+        throw badRequest('invalid_display_name', `name: ${DISPLAY_NAME_RULE}`)
+      const attributes = a as Record<string, unknown>
+      const outcome = await fastify.users.confirmCognitoUser(user, {
+        email: user.email,
+        emailVerified: attributes.email_verified === 'true' || attributes.email_verified === true,
+        status:
+          typeof attributes['cognito:user_status'] === 'string' ? attributes['cognito:user_status'] : null,
+        // Cognito confirms only enabled users, and the event carries no Enabled flag.
+        enabled: true,
       })
-      if (outcome.kind === 'conflict') throw conflict(outcome.code, outcome.detail)
+      if (outcome.kind === 'conflict')
+        throw new HttpError(
+          409,
+          outcome.reason ? [outcome.code, outcome.reason] : [outcome.code],
+          outcome.detail,
+        )
       request.log.info({ handle: outcome.user.handle, outcome: outcome.kind }, 'post-confirmation')
       return event
     },

@@ -261,6 +261,7 @@ t.test('one request id from the browser through the gateway and both services', 
   })
   const fresh = bad.headers.get('x-request-id') ?? ''
   t.match(fresh, UUID, 'an unsafe id is replaced')
+  await logged('user-service', fresh)
   t.equal(
     accessLines(system, 'user-service', fresh).length,
     1,

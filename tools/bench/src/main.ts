@@ -1,10 +1,10 @@
 /**
  * pnpm bench: starts a throw-away local stack and both services, runs the scenarios of issue 6
  * (docs/performance.md) after a warm-up each, prints tables and writes bench/results.json.
- * Env: BENCH_SCENARIOS (default 1,2,3,4,5,6,7), BENCH_DURATION (s per measurement, default 5),
+ * Env: BENCH_SCENARIOS (default 1,2,3,4,5,6,7,8), BENCH_DURATION (s per measurement, default 5),
  * BENCH_WARMUP (s, default 1), BENCH_CONCURRENCY (default 1,16,64), BENCH_GATEWAY_CONCURRENCY
  * (scenario 7, default 1,16), BENCH_SYNC_USERS (10000),
- * BENCH_SYNC_SDK_USERS (300), BENCH_CPU_PROF=1 (profile both services during 1–2; slows them).
+ * BENCH_SYNC_SDK_USERS (300), BENCH_WEB_VISITS (scenario 8, default 5), BENCH_CPU_PROF=1 (profile both services during 1–2; slows them).
  */
 import { execFile } from 'node:child_process'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
@@ -24,12 +24,14 @@ import {
   profileTable,
   startupTable,
   syncTable,
+  webPageTable,
 } from './report.js'
 import { measureCapacity } from './scenarios/capacity.js'
 import { measureCognitoSync } from './scenarios/cognito-sync.js'
 import { measureGatewayOverhead } from './scenarios/gateway-overhead.js'
 import { measureServiceLoad } from './scenarios/service-load.js'
 import { measureStartup } from './scenarios/startup.js'
+import { measureWebPage } from './scenarios/web-page.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
@@ -41,13 +43,14 @@ const list = (raw: string | undefined, fallback: number[]) =>
         .map((s) => Number(s.trim()))
         .filter((n) => Number.isFinite(n) && n > 0)
     : fallback
-const scenarios = new Set(list(env.BENCH_SCENARIOS, [1, 2, 3, 4, 5, 6, 7]))
+const scenarios = new Set(list(env.BENCH_SCENARIOS, [1, 2, 3, 4, 5, 6, 7, 8]))
 const durationS = Number(env.BENCH_DURATION ?? 5)
 const warmupS = Number(env.BENCH_WARMUP ?? 1)
 const levels = list(env.BENCH_CONCURRENCY, [1, 16, 64])
 const gatewayLevels = list(env.BENCH_GATEWAY_CONCURRENCY, [1, 16])
 const syncUsers = Number(env.BENCH_SYNC_USERS ?? 10_000)
 const sdkUsers = Number(env.BENCH_SYNC_SDK_USERS ?? 300)
+const webVisits = Number(env.BENCH_WEB_VISITS ?? 5)
 const cpuProf = env.BENCH_CPU_PROF === '1' || env.BENCH_CPU_PROF === 'true'
 
 const print = (line: string) => process.stdout.write(`${line}\n`)
@@ -76,7 +79,7 @@ async function main() {
   const t0 = Date.now()
   let harness: Harness | undefined
   let profiles: { dir: string; pids: Record<string, string> } | undefined
-  const needHarness = [1, 2, 3, 4, 6, 7].some((s) => scenarios.has(s))
+  const needHarness = [1, 2, 3, 4, 6, 7, 8].some((s) => scenarios.has(s))
   // Ctrl-C: stop the engines and services we started (and their temp folders), then leave.
   process.once('SIGINT', () => {
     print('\ninterrupted: stopping the stack…')
@@ -85,7 +88,7 @@ async function main() {
   })
   try {
     if (needHarness) {
-      const services = [1, 2, 6, 7].some((s) => scenarios.has(s))
+      const services = [1, 2, 6, 7, 8].some((s) => scenarios.has(s))
       print(services ? 'starting the stack and both services…' : 'starting the engines…')
       const cpuProfDir =
         cpuProf && services ? path.join(root, 'bench', 'profiles', `${Date.now()}`) : undefined
@@ -97,7 +100,7 @@ async function main() {
       }
       harness = await startHarness(root, print, {
         services,
-        gateway: scenarios.has(7),
+        gateway: scenarios.has(7) || scenarios.has(8),
         ...(cpuProfDir ? { cpuProfDir } : {}),
       })
       profiles = cpuProfDir
@@ -135,6 +138,12 @@ async function main() {
       })
       results.gateway = pairs
       tables.push(gatewayTable(pairs))
+    }
+    if (harness?.gateway && scenarios.has(8)) {
+      print('scenario 8: the web page through the gateway, cold and warm visits in Chromium')
+      const web = await measureWebPage(harness.gateway.url, { visits: webVisits, print })
+      results.webPage = web
+      tables.push(webPageTable(web))
     }
     if (harness && scenarios.has(3)) {
       print('scenario 3: capacity per pattern, new design vs. the original')

@@ -5,6 +5,7 @@ import type { CognitoSyncResult } from './scenarios/cognito-sync.js'
 import type { GatewayPair } from './scenarios/gateway-overhead.js'
 import type { LoadPair, ServiceLoadResult } from './scenarios/service-load.js'
 import type { StartupResult } from './scenarios/startup.js'
+import type { WebPageResult } from './scenarios/web-page.js'
 
 export function table(header: string[], rows: (string | number | null)[][]): string {
   const cells = [header, ...rows.map((r) => r.map((c) => (c === null ? '–' : String(c))))]
@@ -163,3 +164,37 @@ export function gatewayTable(pairs: GatewayPair[]): string {
     ]),
   )}`
 }
+
+/** Issue 13's budgets: the page's JavaScript ≤ 150 KB gzipped, first screen usable ≤ 1.5 s. */
+export const WEB_BUDGETS = { jsGzipKiB: 150, firstScreenMs: 1_500 }
+
+export function webPageTable(w: WebPageResult | { skipped: string }): string {
+  const title = 'Scenario 8 — the web page through the gateway (Chromium, playwright-core)'
+  if ('skipped' in w) return `${title}\nskipped: ${w.skipped}`
+  const within = (ok: boolean) => (ok ? 'within' : 'OVER')
+  return `${title}\n${table(
+    ['figure', 'measured', 'budget', ''],
+    [
+      [
+        `JavaScript, ${w.jsFiles} file(s), gzipped`,
+        `${round1(w.jsGzipBytes / 1024)} KiB (${round1(w.jsBytes / 1024)} KiB as sent)`,
+        `${WEB_BUDGETS.jsGzipKiB} KiB`,
+        within(w.jsGzipBytes <= WEB_BUDGETS.jsGzipKiB * 1024),
+      ],
+      [
+        `first screen usable, cold (empty cache), p50 / max of ${w.visits}`,
+        `${w.coldMs.p50} / ${w.coldMs.max} ms`,
+        `${WEB_BUDGETS.firstScreenMs} ms`,
+        within(w.coldMs.p50 <= WEB_BUDGETS.firstScreenMs),
+      ],
+      [
+        'first screen usable, warm (reload), p50 / max',
+        `${w.warmMs.p50} / ${w.warmMs.max} ms`,
+        `${WEB_BUDGETS.firstScreenMs} ms`,
+        within(w.warmMs.p50 <= WEB_BUDGETS.firstScreenMs),
+      ],
+    ],
+  )}`
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10

@@ -65,9 +65,8 @@ page.on('response', (res) => {
     })),
   )
 })
-/** Issue 13's budgets: JavaScript gzipped, and the first screen usable. */
+/** Issue 13's budget for the JavaScript the page sends, gzipped. */
 const JS_BUDGET_BYTES = 150 * 1024
-const FIRST_SCREEN_BUDGET_MS = 1_500
 let documentHeaders: Record<string, string> = {}
 
 t.test('the sign-in screen lists the demo accounts', async (t) => {
@@ -114,16 +113,9 @@ t.test('the page comes from the gateway within its budgets, under its CSP', asyn
     `JavaScript: ${sent.length} file(s), ${(gzip / 1024).toFixed(1)} KB gzipped ` +
       `(${(raw / 1024).toFixed(1)} KB as sent) of a ${JS_BUDGET_BYTES / 1024} KB budget`,
   )
-  t.comment(
-    `first screen usable in ${timings.signInScreenUsableMs} ms (DOMContentLoaded ` +
-      `${timings.domContentLoadedMs?.toFixed(0)} ms, load ${timings.loadMs?.toFixed(0)} ms) ` +
-      `of a ${FIRST_SCREEN_BUDGET_MS} ms budget`,
-  )
+  // How fast the first screen is usable is a timing: `pnpm bench` measures it (scenario 8), a
+  // test does not (a loaded machine would fail it for nothing). The size is no timing.
   t.ok(gzip <= JS_BUDGET_BYTES, `${gzip} bytes gzipped ≤ ${JS_BUDGET_BYTES}`)
-  t.ok(
-    (timings.signInScreenUsableMs ?? Number.POSITIVE_INFINITY) <= FIRST_SCREEN_BUDGET_MS,
-    `the sign-in screen was usable in ${timings.signInScreenUsableMs} ms ≤ ${FIRST_SCREEN_BUDGET_MS}`,
-  )
 })
 
 t.test('a wrong password is refused in words', async (t) => {

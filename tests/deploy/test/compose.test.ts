@@ -87,6 +87,8 @@ t.test('ports and service URLs line up', async (t) => {
   t.same(hostPort(messaging.DYNAMODB_ENDPOINT as string), { host: 'dynamodb-local', port: '8000' })
   t.same(hostPort(user.COGNITO_ENDPOINT as string), { host: 'cognito-local', port: '9229' })
   t.same(hostPort(user.DATABASE_URL as string), { host: 'postgres', port: '5432' })
+  t.same(hostPort(messaging.REDIS_URL as string), { host: 'redis', port: '6379' }, 'the compose redis')
+  t.equal(new URL(messaging.REDIS_URL as string).protocol, 'redis:')
   t.equal(user.INTERNAL_TOKEN, messaging.INTERNAL_TOKEN, 'both services share INTERNAL_TOKEN')
   t.equal(user.COGNITO_USER_POOL_ID, messaging.COGNITO_USER_POOL_ID)
   t.match(
@@ -139,6 +141,12 @@ t.test('start order: every dependency waits for health or completion', async (t)
     service('messaging-service').depends_on?.['setup-messages']?.condition,
     'service_completed_successfully',
   )
+  t.equal(
+    service('messaging-service').depends_on?.redis?.condition,
+    'service_healthy',
+    'the messaging-service starts once redis answers PING',
+  )
+  t.match(service('redis').healthcheck?.test.join(' '), /ping/i, 'redis is healthy when it answers PING')
   for (const upstream of ['user-service', 'messaging-service'])
     t.equal(
       service('gateway').depends_on?.[upstream]?.condition,
@@ -170,7 +178,7 @@ t.test('only the gateway is published, and only on 127.0.0.1', async (t) => {
   t.same(
     publishing.map(([name]) => name),
     ['gateway'],
-    'postgres, DynamoDB Local, cognito-local and both services publish nothing',
+    'postgres, DynamoDB Local, cognito-local, redis and both services publish nothing',
   )
   for (const port of service('gateway').ports ?? []) {
     const parts = resolve(port).split(':')
@@ -179,6 +187,22 @@ t.test('only the gateway is published, and only on 127.0.0.1', async (t) => {
   }
   for (const [name, s] of Object.entries(compose.services))
     t.not(s.network_mode, 'host', `${name}: not on the host's network`)
+})
+
+t.test('redis keeps nothing on disk: it carries live events and counters, never the log', async (t) => {
+  const redis = service('redis')
+  t.match(redis.image, /^valkey\/valkey:\d+\.\d+/, 'Valkey, a version named')
+  const command = redis.command ?? []
+  t.same(
+    command.slice(command.indexOf('--save'), command.indexOf('--save') + 2),
+    ['--save', ''],
+    'no snapshots',
+  )
+  t.same(command.slice(command.indexOf('--appendonly'), command.indexOf('--appendonly') + 2), [
+    '--appendonly',
+    'no',
+  ])
+  t.notOk('volumes' in redis, 'no volume')
 })
 
 t.test('pinned images; DynamoDB Local not as root', async (t) => {

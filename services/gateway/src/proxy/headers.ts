@@ -20,11 +20,12 @@ const SERVICE_ONLY = new Set(['x-internal-token'])
  * What a service receives: the client's headers as sent, minus hop-by-hop and service-only
  * ones, with the gateway's request id (the client's only when it was well-formed) and the
  * client's address appended to x-forwarded-for. A GET or HEAD carries no body upstream, so it
- * carries no body framing either.
+ * carries no body framing either. An event stream is asked for uncompressed: a compressor
+ * holds bytes back until it has enough to work on, and an event must leave when it is sent.
  */
 export function upstreamRequestHeaders(
   headers: IncomingHttpHeaders,
-  context: { requestId: string; clientIp: string; method: string },
+  context: { requestId: string; clientIp: string; method: string; eventStream?: boolean },
 ): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {}
   for (const [name, value] of Object.entries(headers)) {
@@ -32,6 +33,8 @@ export function upstreamRequestHeaders(
     out[name] = value
   }
   if (context.method === 'GET' || context.method === 'HEAD') delete out['content-length']
+  // `identity`, not absent: no Accept-Encoding at all means any coding is acceptable (RFC 9110).
+  if (context.eventStream) out['accept-encoding'] = 'identity'
   const forwarded = headers['x-forwarded-for']
   out['x-forwarded-for'] = forwarded ? `${forwarded}, ${context.clientIp}` : context.clientIp
   out['x-request-id'] = context.requestId

@@ -3,6 +3,7 @@ import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
   clientResponseHeaders,
+  OpenStreams,
   poolOptions,
   type UpstreamName,
   type UpstreamTimeouts,
@@ -27,7 +28,10 @@ const retryDelay: FastifyReplyFromHooks['retryDelay'] = ({ err, req, attempt }) 
   return stale && attempt === 0 && (req.method === 'GET' || req.method === 'HEAD') ? 1 : null
 }
 
-function forwarder(upstream: UpstreamName, stream: boolean) {
+const isEventStream = (contentType: unknown) =>
+  typeof contentType === 'string' && contentType.toLowerCase().startsWith('text/event-stream')
+
+function forwarder(upstream: UpstreamName, stream: boolean, streams: OpenStreams) {
   return (request: FastifyRequest, reply: FastifyReply) => {
     // An event stream lives as long as the client keeps it open: no socket inactivity timeout on
     // the client's side (the upstream side has the stream pool's idle timeout instead).
@@ -39,8 +43,22 @@ function forwarder(upstream: UpstreamName, stream: boolean) {
     return reply.from(undefined, {
       ...body,
       rewriteRequestHeaders: (req, headers) =>
-        upstreamRequestHeaders(headers, { requestId: req.id, clientIp: req.ip, method: req.method }),
+        upstreamRequestHeaders(headers, {
+          requestId: req.id,
+          clientIp: req.ip,
+          method: req.method,
+          eventStream: stream,
+        }),
       rewriteHeaders: (headers) => clientResponseHeaders(headers, reply.getHeader('vary')),
+      // An event stream is relayed through OpenStreams (ended cleanly on failure and shutdown);
+      // anything else on these routes (a 401, a 503 in JSON) is an ordinary body. The service's
+      // status and headers are on the reply already.
+      onResponse: (req, r, res) =>
+        r.send(
+          stream && r.statusCode === 200 && isEventStream(r.getHeader('content-type'))
+            ? streams.relay(res.stream, req.log)
+            : res.stream,
+        ),
       // Refused, reset, timed out: one answer, and no upstream text in it (the cause is logged).
       onError: (r, { error }) => r.send(dependencyUnavailable(upstream, error)),
       retryDelay,
@@ -61,6 +79,9 @@ export default async function forwardRoutes(fastify: FastifyInstance, opts: Forw
     'user-service': fastify.config.USER_SERVICE_URL,
     'messaging-service': fastify.config.MESSAGING_SERVICE_URL,
   }
+  const streams = new OpenStreams()
+  // Before the server stops listening: close() would otherwise wait for streams without end.
+  fastify.addHook('preClose', async () => streams.endAll())
   const routes = forwardedRoutes()
   const groups = new Map<string, { upstream: UpstreamName; stream: boolean; routes: ForwardedRoute[] }>()
   for (const route of routes) {
@@ -85,7 +106,7 @@ export default async function forwardRoutes(fastify: FastifyInstance, opts: Forw
           url: route.url,
           schema: route.schema,
           validatorCompiler: noValidation,
-          handler: forwarder(upstream, stream),
+          handler: forwarder(upstream, stream, streams),
         })
       }
     })

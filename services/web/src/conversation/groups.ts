@@ -23,15 +23,21 @@ export function withGroupsPage(held: readonly GroupEntry[], page: readonly Group
 
 export interface MessageOutcome {
   groups: GroupEntry[]
-  /** The conversation is not in the list yet and the event cannot say who the other person is. */
+  /**
+   * Fetch the list again: the conversation was not in it. From me (another device) the event
+   * cannot say who the other person is; from them it can, but only the server knows whether
+   * it counts unread messages (an empty list does not say).
+   */
   unknown: boolean
 }
 
 /**
  * A new message moves its conversation to the top with that message as its last. A message
  * from the other person counts as unread unless I am looking at that conversation; counts exist
- * only where the server gives them (no count, no badge). A message older than the entry's last
- * one (a replay) changes nothing.
+ * only where the server gives them (no count, no badge). A message not newer than the entry's
+ * last one changes nothing: it is a replay, of that very message or an older one (within a
+ * conversation no two messages share a created_at), and counting it again would make the badge
+ * drift after every reconnect.
  */
 export function withMessageEvent(
   groups: readonly GroupEntry[],
@@ -53,9 +59,9 @@ export function withMessageEvent(
         ? { unread_count: 1 }
         : {}),
     }
-    return { groups: [entry, ...groups].sort(byActivity), unknown: false }
+    return { groups: [entry, ...groups].sort(byActivity), unknown: true }
   }
-  if (event.created_at < existing.created_at) return { groups: groups as GroupEntry[], unknown: false }
+  if (event.created_at <= existing.created_at) return { groups: groups as GroupEntry[], unknown: false }
   const counts = fromOther && viewing !== existing.uuid && existing.unread_count !== undefined
   const updated: GroupEntry = {
     ...existing,

@@ -32,7 +32,9 @@ export function GroupList({ groups, loaded, openId, hasMore, loadMore }: Props) 
               <time class="muted" dateTime={g.created_at}>
                 {whenOf(g.created_at)}
               </time>
-              {g.unread_count ? (
+              {/* The open conversation is being read: a count the server gave before my read
+                  position caught up is not shown there. */}
+              {g.unread_count && g.uuid !== openId ? (
                 <span class="badge">
                   {g.unread_count}
                   <span class="visually-hidden"> unread</span>

@@ -69,7 +69,12 @@ export function Messenger({ auth, me, signOut }: Props) {
     const stream = new LiveStream(
       {
         status: (status) => dispatch({ type: 'live', status }),
-        message: (event) => dispatch({ type: 'message', event, me: me.handle, viewing: viewingRef.current }),
+        // A conversation open in a hidden tab is not being read: its messages count as unread
+        // until the page is visible again (then it is marked read).
+        message: (event) => {
+          const viewing = document.visibilityState === 'visible' ? viewingRef.current : null
+          dispatch({ type: 'message', event, me: me.handle, viewing })
+        },
         read: (event) => dispatch({ type: 'read', event, me: me.handle }),
         typing: (event) => dispatch({ type: 'typing', event, me: me.handle, now: Date.now() }),
         reset: refetch,

@@ -39,6 +39,14 @@ t.test('a replayed older message changes nothing', async (t) => {
   t.same(withMessageEvent(list, event('g2', 'cleo', 5), 'ana', null).groups, list)
 })
 
+t.test('the replay of the last message itself (after a reconnect) is not counted again', async (t) => {
+  const list = [group('g1', 'ben', 30, { unread_count: 1 }), group('g2', 'cleo', 20, { unread_count: 0 })]
+  const once = withMessageEvent(list, event('g2', 'cleo', 40), 'ana', null).groups
+  t.equal(once.find((g) => g.uuid === 'g2')?.unread_count, 1)
+  const replayed = withMessageEvent(once, event('g2', 'cleo', 40), 'ana', null).groups
+  t.same(replayed, once, 'the same message again: the same list, the same count')
+})
+
 t.test(
   'unread counts: only where the server counts, only from the other person, not while viewing',
   async (t) => {
@@ -69,7 +77,10 @@ t.test('a message in a conversation not in the list', async (t) => {
   const fromOther = withMessageEvent(list, event('g9', 'zoe', 50, 'hello'), 'ana', null)
   t.same(order(fromOther.groups), ['zoe', 'ben'], 'from them: the event says who they are')
   t.equal(fromOther.groups[0]?.unread_count, 1)
-  t.notOk(fromOther.unknown)
+  t.ok(fromOther.unknown, 'and the list is fetched again, for the server’s count')
+  const first = withMessageEvent([], event('g9', 'zoe', 50), 'ana', null)
+  t.same(order(first.groups), ['zoe'], 'my first conversation appears at once')
+  t.ok(first.unknown, 'an empty list cannot say whether counts exist: fetch it')
   const viewing = withMessageEvent(list, event('g9', 'zoe', 50), 'ana', 'g9')
   t.equal(viewing.groups[0]?.unread_count, undefined, 'viewing it: no count')
   const mine = withMessageEvent(list, event('g9', 'ana', 50), 'ana', null)

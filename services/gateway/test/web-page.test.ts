@@ -1,5 +1,5 @@
 /**
- * The web page at `/` (CONTRACT.md 3c): the built @cruddur/web served with its caching rules and
+ * The web page at `/` (docs/gateway.md): the built @cruddur/web served with its caching rules and
  * security headers, `/web-config.json` from the gateway's config, and what happens when the page
  * is not built or not configured. No service is needed for any of it: the upstreams are closed
  * ports (the API through the gateway is covered by real-services.test.ts).

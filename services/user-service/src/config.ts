@@ -1,7 +1,7 @@
 import { commonConfigProperties } from '@cruddur/service-kit'
 import { type Static, Type } from 'typebox'
 
-/** user-service configuration (CONTRACT.md section 4), validated at start by @fastify/env. */
+/** user-service configuration (README: Configuration), validated at start by @fastify/env. */
 export const ConfigSchema = Type.Object({
   ...commonConfigProperties,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4001 }),

@@ -1,5 +1,5 @@
 /**
- * Issue 10 item 7: the handle and display-name rules (CONTRACT.md section 2) wherever a user enters
+ * Issue 10 item 7: the handle and display-name rules (docs/api.md) wherever a user enters
  * the directory (post-confirmation, the sync, the seed); stored rows that break them are reported,
  * not changed; CLI output escapes control characters.
  */

@@ -16,7 +16,7 @@ export interface WebPageOptions {
 const ASSET_MAX_AGE_MS = 365 * 24 * 60 * 60 * 1000
 
 /**
- * The web page (CONTRACT.md 3c) at `/`: index.html revalidated on every visit (`no-cache`, with
+ * The web page (docs/gateway.md) at `/`: index.html revalidated on every visit (`no-cache`, with
  * its ETag), the hashed files under /assets/ cached for good (`immutable`), and
  * `/web-config.json` (`no-store`) from this gateway's config. The page routes in the URL's hash
  * (`#/c/<uuid>`), so no other path needs index.html: anything else is the ordinary 404.

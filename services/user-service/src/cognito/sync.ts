@@ -74,7 +74,7 @@ const lower = (s: string) => s.toLowerCase()
 
 /**
  * Decides, without touching anything, what one page of Cognito users means for the rows that
- * page could touch (`rows`): the matching rules of CONTRACT.md section 1.
+ * page could touch (`rows`): the matching rules of docs/api.md (handles are case-insensitive).
  * - a row linked to the sub: unchanged, or renamed to the Cognito handle if that is free;
  * - else an unlinked row with the handle (case-insensitive): linked (and given Cognito's spelling),
  *   but only to a CONFIRMED, enabled user whose verified e-mail is the row's (directory/identity.ts);

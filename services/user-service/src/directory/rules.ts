@@ -1,5 +1,5 @@
 /**
- * The directory's rules for what a user may be called (CONTRACT.md section 2), applied wherever a
+ * The directory's rules for what a user may be called (docs/api.md: handles and display names), applied wherever a
  * user enters the directory: post-confirmation, the sync, the seed.
  * - A handle is 1–32 characters of [A-Za-z0-9_]: no look-alike letters, no control, bidi or markup.
  * - A display name is 1–100 characters (code points) with no control or format (bidi) characters,

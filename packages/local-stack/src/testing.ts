@@ -8,6 +8,14 @@ import { parseStackFacts, STACK_ENV, type StackFacts } from './facts.js'
 
 export type { StackFacts } from './facts.js'
 export { type ServiceName, serviceEnv, serviceUrl } from './service-env.js'
+export {
+  createCognitoPerson,
+  type PersonSpec,
+  postConfirmationEvent,
+  registerPerson,
+  type SignedIn,
+  signInPerson,
+} from './test-people.js'
 
 export function testStack(): StackFacts {
   const raw = process.env[STACK_ENV]

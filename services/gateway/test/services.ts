@@ -8,11 +8,6 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider'
 import { dropTable, ensureTable } from '@cruddur/dynamodb'
 import {
   freePort,
@@ -23,7 +18,14 @@ import {
   type StackFacts,
   serviceEnv,
 } from '@cruddur/local-stack'
-import { createTestDatabase, testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
+import {
+  createCognitoPerson,
+  createTestDatabase,
+  registerPerson,
+  signInPerson,
+  testStack,
+  uniqueSuffix,
+} from '@cruddur/local-stack/testing'
 import type { Test } from 'tap'
 
 export interface ServiceProcess {
@@ -128,63 +130,9 @@ export async function signedUpUser(t: Test, services: RealServices, prefix: stri
   const email = `${handle}@example.test`
   const displayName = `Gateway ${handle}`
   const password = `Gw-${randomBytes(8).toString('base64url')}-1a!`
-  const created = await client.send(
-    new AdminCreateUserCommand({
-      UserPoolId: facts.cognito.userPoolId,
-      Username: email,
-      MessageAction: 'SUPPRESS',
-      UserAttributes: [
-        { Name: 'email', Value: email },
-        { Name: 'email_verified', Value: 'true' },
-        { Name: 'name', Value: displayName },
-        { Name: 'preferred_username', Value: handle },
-      ],
-    }),
-  )
-  const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value
-  if (!sub) throw new Error(`cognito-local gave ${email} no sub`)
-  await client.send(
-    new AdminSetUserPasswordCommand({
-      UserPoolId: facts.cognito.userPoolId,
-      Username: email,
-      Password: password,
-      Permanent: true,
-    }),
-  )
-  const event = {
-    version: '1',
-    region: facts.region,
-    userPoolId: facts.cognito.userPoolId,
-    userName: created.User?.Username ?? email,
-    callerContext: { awsSdkVersion: 'gateway-test', clientId: facts.cognito.clientId },
-    triggerSource: 'PostConfirmation_ConfirmSignUp',
-    request: {
-      userAttributes: {
-        sub,
-        'cognito:user_status': 'CONFIRMED',
-        email_verified: 'true',
-        email,
-        name: displayName,
-        preferred_username: handle,
-      },
-    },
-    response: {},
-  }
-  const registered = await fetch(`${services.userService.url}/internal/cognito/post-confirmation`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-internal-token': facts.internalToken },
-    body: JSON.stringify(event),
-  })
-  if (registered.status !== 200)
-    throw new Error(`post-confirmation answered ${registered.status}: ${await registered.text()}`)
-  const auth = await client.send(
-    new InitiateAuthCommand({
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: facts.cognito.clientId,
-      AuthParameters: { USERNAME: email, PASSWORD: password },
-    }),
-  )
-  const accessToken = auth.AuthenticationResult?.AccessToken
-  if (!accessToken) throw new Error(`no access token for ${email}`)
+  const person = { handle, email, name: displayName, password }
+  const { sub } = await createCognitoPerson(client, facts, person)
+  await registerPerson(services.userService.url, facts, { ...person, sub })
+  const { accessToken } = await signInPerson(client, facts, email, password)
   return { handle, email, displayName, accessToken }
 }

@@ -2,18 +2,15 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider'
 import { createDynamoClient, dropTable, ensureTable } from '@cruddur/dynamodb'
-import { freePort } from '@cruddur/local-stack'
+import { freePort, localCognitoClient } from '@cruddur/local-stack'
 import {
+  createCognitoPerson,
   createTestDatabase,
+  registerPerson,
   type StackFacts,
   serviceEnv,
+  signInPerson,
   testStack,
   uniqueSuffix,
 } from '@cruddur/local-stack/testing'
@@ -109,9 +106,6 @@ export interface TestUser {
   user?: InternalUser
 }
 
-const decodePayload = (jwt: string) =>
-  JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>
-
 /**
  * A user in the shared cognito-local pool with a unique name, signed in with USER_PASSWORD_AUTH,
  * and (unless `register: false`) registered in user-service through the post-confirmation event.
@@ -121,69 +115,21 @@ export async function cognitoUser(
   options: { prefix: string; userServiceUrl?: string; register?: boolean; displayName?: string },
   facts: StackFacts = testStack(),
 ): Promise<TestUser> {
-  const client = new CognitoIdentityProviderClient({
-    endpoint: facts.cognito.endpoint,
-    region: facts.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  })
+  const client = localCognitoClient(facts.cognito.endpoint, facts.region)
   t.teardown(() => client.destroy())
   const handle = `${options.prefix}${uniqueSuffix()}`
-  const password = `Pw-${uniqueSuffix()}-Aa1!`
-  const email = `${handle}@example.test`
-  const name = options.displayName ?? `Test ${handle}`
-  await client.send(
-    new AdminCreateUserCommand({
-      UserPoolId: facts.cognito.userPoolId,
-      Username: email,
-      MessageAction: 'SUPPRESS',
-      UserAttributes: [
-        { Name: 'email', Value: email },
-        { Name: 'name', Value: name },
-        { Name: 'preferred_username', Value: handle },
-      ],
-    }),
-  )
-  await client.send(
-    new AdminSetUserPasswordCommand({
-      UserPoolId: facts.cognito.userPoolId,
-      Username: email,
-      Password: password,
-      Permanent: true,
-    }),
-  )
-  const auth = await client.send(
-    new InitiateAuthCommand({
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: facts.cognito.clientId,
-      AuthParameters: { USERNAME: email, PASSWORD: password },
-    }),
-  )
-  const accessToken = auth.AuthenticationResult?.AccessToken ?? ''
-  const idToken = auth.AuthenticationResult?.IdToken ?? ''
-  const sub = String(decodePayload(accessToken).sub)
-  let user: InternalUser | undefined
-  if (options.register !== false && options.userServiceUrl) {
-    const event = {
-      version: '1',
-      region: facts.region,
-      userPoolId: facts.cognito.userPoolId,
-      userName: sub,
-      triggerSource: 'PostConfirmation_ConfirmSignUp',
-      callerContext: { clientId: facts.cognito.clientId },
-      request: { userAttributes: { sub, email, name, preferred_username: handle } },
-      response: {},
-    }
-    const res = await fetch(`${options.userServiceUrl}/internal/cognito/post-confirmation`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-internal-token': facts.internalToken },
-      body: JSON.stringify(event),
-    })
-    if (res.status !== 200) throw new Error(`post-confirmation answered ${res.status}: ${await res.text()}`)
-    const lookup = await fetch(`${options.userServiceUrl}/internal/users/by-sub/${sub}`, {
-      headers: { 'x-internal-token': facts.internalToken },
-    })
-    user = (await lookup.json()) as InternalUser
+  const person = {
+    handle,
+    email: `${handle}@example.test`,
+    name: options.displayName ?? `Test ${handle}`,
+    password: `Pw-${uniqueSuffix()}-Aa1!`,
   }
+  const { sub } = await createCognitoPerson(client, facts, person)
+  const { accessToken, idToken } = await signInPerson(client, facts, person.email, person.password)
+  const user =
+    options.register !== false && options.userServiceUrl
+      ? await registerPerson<InternalUser>(options.userServiceUrl, facts, { ...person, sub })
+      : undefined
   return { handle, sub, accessToken, idToken, ...(user ? { user } : {}) }
 }
 

@@ -1,11 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider'
 import { localCognitoClient } from '@cruddur/local-stack'
-import { uniqueSuffix } from '@cruddur/local-stack/testing'
+import { createCognitoPerson, registerPerson, signInPerson, uniqueSuffix } from '@cruddur/local-stack/testing'
 import type { InternalUser } from '@cruddur/types'
 import type { SystemUnderTest } from './system.js'
 
@@ -36,55 +31,10 @@ export async function createPerson(
   const email = `${handle}@example.test`
   const cognito = localCognitoClient(facts.cognito.endpoint, facts.region)
   try {
-    await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: facts.cognito.userPoolId,
-        Username: email,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: email },
-          { Name: 'name', Value: displayName },
-          { Name: 'preferred_username', Value: handle },
-        ],
-      }),
-    )
-    await cognito.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: facts.cognito.userPoolId,
-        Username: email,
-        Password: password,
-        Permanent: true,
-      }),
-    )
-    const auth = await cognito.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: facts.cognito.clientId,
-        AuthParameters: { USERNAME: email, PASSWORD: password },
-      }),
-    )
-    const accessToken = auth.AuthenticationResult?.AccessToken ?? ''
-    const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8'))
-    const sub = String(claims.sub)
-    const event = {
-      version: '1',
-      region: facts.region,
-      userPoolId: facts.cognito.userPoolId,
-      userName: email,
-      triggerSource: 'PostConfirmation_ConfirmSignUp',
-      callerContext: { clientId: facts.cognito.clientId },
-      request: { userAttributes: { sub, email, name: displayName, preferred_username: handle } },
-      response: {},
-    }
-    const internal = { 'content-type': 'application/json', 'x-internal-token': facts.internalToken }
-    const res = await fetch(`${sys.userServiceUrl}/internal/cognito/post-confirmation`, {
-      method: 'POST',
-      headers: internal,
-      body: JSON.stringify(event),
-    })
-    if (res.status !== 200) throw new Error(`post-confirmation answered ${res.status}: ${await res.text()}`)
-    const lookup = await fetch(`${sys.userServiceUrl}/internal/users/by-sub/${sub}`, { headers: internal })
-    const user = (await lookup.json()) as InternalUser
+    const person = { handle, email, name: displayName, password }
+    const { sub } = await createCognitoPerson(cognito, facts, person)
+    const { accessToken } = await signInPerson(cognito, facts, email, password)
+    const user = await registerPerson<InternalUser>(sys.userServiceUrl, facts, { ...person, sub })
     return { handle, displayName, email, password, uuid: user.uuid, accessToken }
   } finally {
     cognito.destroy()

@@ -1,10 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider'
 import { localCognitoClient } from '@cruddur/local-stack'
+import { createCognitoPerson, registerPerson, signInPerson } from '@cruddur/local-stack/testing'
 import type { System } from './system.js'
 
 export interface TestUser {
@@ -37,16 +33,8 @@ async function pool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>
 export async function signIn(system: System, username: string, password: string) {
   const client = localCognitoClient(system.facts.cognito.endpoint, system.facts.region)
   try {
-    const out = await client.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: system.facts.cognito.clientId,
-        AuthParameters: { USERNAME: username, PASSWORD: password },
-      }),
-    )
-    const accessToken = out.AuthenticationResult?.AccessToken
-    const idToken = out.AuthenticationResult?.IdToken
-    if (!accessToken || !idToken) throw new Error(`no tokens for ${username}`)
+    const { accessToken, idToken } = await signInPerson(client, system.facts, username, password)
+    if (!idToken) throw new Error(`no id token for ${username}`)
     secrets.add(accessToken)
     secrets.add(idToken)
     return { accessToken, idToken }
@@ -70,56 +58,9 @@ export async function createUsers(system: System, prefix: string, count: number)
       secrets.add(password)
       const email = `${handle}@example.test`
       const displayName = `System ${handle}`
-      const created = await client.send(
-        new AdminCreateUserCommand({
-          UserPoolId: system.facts.cognito.userPoolId,
-          Username: email,
-          MessageAction: 'SUPPRESS',
-          UserAttributes: [
-            { Name: 'preferred_username', Value: handle },
-            { Name: 'name', Value: displayName },
-            { Name: 'email', Value: email },
-            { Name: 'email_verified', Value: 'true' },
-          ],
-        }),
-      )
-      const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value
-      if (!sub) throw new Error(`cognito-local gave ${handle} no sub`)
-      await client.send(
-        new AdminSetUserPasswordCommand({
-          UserPoolId: system.facts.cognito.userPoolId,
-          Username: email,
-          Password: password,
-          Permanent: true,
-        }),
-      )
-      const event = {
-        version: '1',
-        region: system.facts.region,
-        userPoolId: system.facts.cognito.userPoolId,
-        // An e-mail sign-in pool names its users by their sub.
-        userName: sub,
-        callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: system.facts.cognito.clientId },
-        triggerSource: 'PostConfirmation_ConfirmSignUp',
-        request: {
-          userAttributes: {
-            sub,
-            'cognito:user_status': 'CONFIRMED',
-            email_verified: 'true',
-            email,
-            name: displayName,
-            preferred_username: handle,
-          },
-        },
-        response: {},
-      }
-      const res = await fetch(`${system.facts.userService.url}/internal/cognito/post-confirmation`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-internal-token': system.facts.internalToken },
-        body: JSON.stringify(event),
-      })
-      if (res.status !== 200)
-        throw new Error(`post-confirmation for ${handle} answered ${res.status}: ${await res.text()}`)
+      const person = { handle, email, name: displayName, password }
+      const { sub } = await createCognitoPerson(client, system.facts, person)
+      await registerPerson(system.facts.userService.url, system.facts, { ...person, sub })
       const tokens = await signIn(system, email, password)
       return { handle, displayName, email, sub, password, ...tokens }
     })

@@ -7,6 +7,7 @@ import {
   type DynamoDBClient,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   waitUntilTableNotExists,
@@ -17,8 +18,8 @@ import type { TableDef } from './billing.js'
 export const DEFAULT_TABLE_NAME = 'cruddur-messages'
 /** The one index: a user's conversation entries, ordered by their newest message. */
 export const GSI_BY_USER = 'gsi1-user-activity'
-/** What the index carries besides its keys: exactly what "list my conversations" answers with. */
-export const GSI_PROJECTED = ['user_uuid', 'other_uuid', 'last_message']
+/** What the index carries besides its keys: what "list my conversations" answers with, and the seq a resuming stream starts from. */
+export const GSI_PROJECTED = ['user_uuid', 'other_uuid', 'last_message', 'received', 'read_received', 'seq']
 /** Epoch seconds; DynamoDB's TTL deletes the item some time after (idempotency records). */
 export const TTL_ATTRIBUTE = 'expires_at'
 
@@ -76,6 +77,8 @@ export function tableDefinition(
 
 export interface SchemaLoadResult {
   created: boolean
+  /** The index was rebuilt because it projected fewer attributes than the list now answers with. */
+  indexRebuilt: boolean
   ttlEnabled: boolean
   status: string
 }
@@ -108,8 +111,68 @@ export async function ensureTable(
     )
     ttlEnabled = true
   }
+  const indexRebuilt = created ? false : await rebuildIndexIfOlder(client, table, billing)
   const described = await client.send(new DescribeTableCommand({ TableName: table }))
-  return { created, ttlEnabled, status: described.Table?.TableStatus ?? 'UNKNOWN' }
+  return { created, ttlEnabled, indexRebuilt, status: described.Table?.TableStatus ?? 'UNKNOWN' }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function waitForIndex(client: DynamoDBClient, table: string, present: boolean): Promise<void> {
+  const deadline = Date.now() + WAIT.maxWaitTime * 1000
+  for (;;) {
+    const out = await client.send(new DescribeTableCommand({ TableName: table }))
+    const index = out.Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === GSI_BY_USER)
+    if (present ? index?.IndexStatus === 'ACTIVE' : !index) return
+    if (Date.now() > deadline) throw new Error(`index ${GSI_BY_USER} of ${table} did not settle`)
+    await sleep(500)
+  }
+}
+
+/**
+ * A table made before the index carried the unread counts: an index's projection cannot be
+ * changed in place, so the index is deleted and created again (DynamoDB backfills it from the
+ * table; the conversation list is unavailable meanwhile). Answers whether it did.
+ */
+async function rebuildIndexIfOlder(
+  client: DynamoDBClient,
+  table: string,
+  billing: Billing,
+): Promise<boolean> {
+  const out = await client.send(new DescribeTableCommand({ TableName: table }))
+  const index = out.Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === GSI_BY_USER)
+  const projected = new Set(index?.Projection?.NonKeyAttributes ?? [])
+  if (index && GSI_PROJECTED.every((a) => projected.has(a))) return false
+  if (index) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: table,
+        GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: GSI_BY_USER } }],
+      }),
+    )
+    await waitForIndex(client, table, false)
+  }
+  const definition = tableDefinition(table, billing)
+  const wanted = definition.GlobalSecondaryIndexes?.[0]
+  if (!wanted?.KeySchema || !wanted.Projection) throw new Error('the table definition has no index')
+  await client.send(
+    new UpdateTableCommand({
+      TableName: table,
+      AttributeDefinitions: definition.AttributeDefinitions,
+      GlobalSecondaryIndexUpdates: [
+        {
+          Create: {
+            IndexName: GSI_BY_USER,
+            KeySchema: wanted.KeySchema,
+            Projection: wanted.Projection,
+            ...(wanted.ProvisionedThroughput ? { ProvisionedThroughput: wanted.ProvisionedThroughput } : {}),
+          },
+        },
+      ],
+    }),
+  )
+  await waitForIndex(client, table, true)
+  return true
 }
 
 /** Deletes the table if it exists; answers whether it did. */

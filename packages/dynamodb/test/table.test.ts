@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb'
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb'
 import t from 'tap'
 import {
   billingTableDef,
@@ -44,8 +50,18 @@ t.test('ensureTable and dropTable against DynamoDB Local, both safe to re-run', 
   t.teardown(() => client.destroy())
   const table = `test-dynamodb-${randomBytes(5).toString('hex')}`
   t.teardown(() => dropTable(client, table))
-  t.same(await ensureTable(client, table), { created: true, ttlEnabled: true, status: 'ACTIVE' })
-  t.same(await ensureTable(client, table), { created: false, ttlEnabled: false, status: 'ACTIVE' })
+  t.same(await ensureTable(client, table), {
+    created: true,
+    ttlEnabled: true,
+    indexRebuilt: false,
+    status: 'ACTIVE',
+  })
+  t.same(await ensureTable(client, table), {
+    created: false,
+    ttlEnabled: false,
+    indexRebuilt: false,
+    status: 'ACTIVE',
+  })
   const described = await client.send(new DescribeTableCommand({ TableName: table }))
   t.equal(described.Table?.GlobalSecondaryIndexes?.[0]?.IndexName, GSI_BY_USER)
   const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: table }))
@@ -56,3 +72,41 @@ t.test('ensureTable and dropTable against DynamoDB Local, both safe to re-run', 
   t.teardown(() => nowhere.destroy())
   await t.rejects(ensureTable(nowhere, table), 'an engine that does not answer is an error, not a success')
 })
+
+t.test(
+  'a table whose index projects fewer attributes (made before unread counts) gets the index rebuilt, items kept',
+  async (t) => {
+    const client = createDynamoClient({ region: 'us-east-1', endpoint: engineEndpoint() })
+    t.teardown(() => client.destroy())
+    const table = `test-dynamodb-${randomBytes(5).toString('hex')}`
+    t.teardown(() => dropTable(client, table))
+    const older = tableDefinition(table)
+    const index = older.GlobalSecondaryIndexes?.[0]
+    if (!index?.Projection) throw new Error('no index in the definition')
+    index.Projection.NonKeyAttributes = ['user_uuid', 'other_uuid', 'last_message']
+    await client.send(new CreateTableCommand(older))
+    const entry = {
+      pk: { S: 'CONV#c' },
+      sk: { S: 'MSG~MEMBER#0' },
+      gsi1pk: { S: 'USER#u' },
+      gsi1sk: { S: 'MSG#2026-01-01T00:00:00.000Z#m' },
+      received: { N: '3' },
+    }
+    await client.send(new PutItemCommand({ TableName: table, Item: entry }))
+    const listed = async () =>
+      (
+        await client.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: GSI_BY_USER,
+            KeyConditionExpression: 'gsi1pk = :u',
+            ExpressionAttributeValues: { ':u': { S: 'USER#u' } },
+          }),
+        )
+      ).Items?.[0]
+    t.equal((await listed())?.received, undefined, 'the older index does not carry the count')
+    t.match(await ensureTable(client, table), { created: false, indexRebuilt: true, status: 'ACTIVE' })
+    t.same((await listed())?.received, { N: '3' }, 'the rebuilt index has the count, from the kept item')
+    t.match(await ensureTable(client, table), { indexRebuilt: false }, 'once is enough')
+  },
+)

@@ -59,6 +59,11 @@ export interface ServiceEnvOptions {
    * what the services get.
    */
   from?: NodeJS.ProcessEnv
+  /**
+   * Settings of the service's own schema that a harness sets on top (e.g. the benchmark's and
+   * the system tests' high send limit: they send faster than any person).
+   */
+  env?: Record<string, string>
 }
 
 /**
@@ -85,6 +90,7 @@ export function serviceEnv(
       MESSAGING_SERVICE_URL: facts.messagingService.url,
       FRONTEND_URL: frontendUrl,
       ...webPageEnv(facts),
+      ...options.env,
     }
   }
   const common = {
@@ -105,6 +111,7 @@ export function serviceEnv(
       PORT: portOf(service, facts.userService.url, options.port),
       DATABASE_URL: databaseUrl(facts.postgres.url, USER_DATABASE),
       COGNITO_ENDPOINT: facts.cognito.endpoint,
+      ...options.env,
     }
   }
   return {
@@ -116,5 +123,6 @@ export function serviceEnv(
     COGNITO_JWKS_URL: facts.cognito.jwksUrl,
     USER_SERVICE_URL: facts.userService.url,
     CURSOR_SECRET: facts.cursorSecret,
+    ...options.env,
   }
 }

@@ -1,13 +1,12 @@
-/**
- * What test files import: the facts of the stack the test command started (CRUDDUR_STACK), and
- * helpers that give each test file its own slice of it. Deliberately light: no engine code.
- */
-import { randomBytes } from 'node:crypto'
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import postgres from 'postgres'
 import { parseStackFacts, STACK_ENV, type StackFacts } from './facts.js'
+import { uniqueSuffix } from './unique-suffix.js'
 
 export type { StackFacts } from './facts.js'
 export { type ServiceName, serviceEnv, serviceUrl } from './service-env.js'
+export { openSse, type SseBlock, type SseStream } from './sse-client.js'
+export { type HealthChecks, testHealthAndReadiness } from './test-health.js'
 export {
   createCognitoPerson,
   type PersonSpec,
@@ -16,6 +15,15 @@ export {
   type SignedIn,
   signInPerson,
 } from './test-people.js'
+export {
+  migrateUserDatabase,
+  type ServiceProcess,
+  type ServiceProcessOptions,
+  startServiceProcess,
+  type Teardown,
+  testTable,
+} from './test-services.js'
+export { uniqueSuffix } from './unique-suffix.js'
 
 export function testStack(): StackFacts {
   const raw = process.env[STACK_ENV]
@@ -29,9 +37,6 @@ export function testStack(): StackFacts {
 }
 
 /** A short random suffix for names that must not collide between parallel test files. */
-export function uniqueSuffix(): string {
-  return randomBytes(5).toString('hex')
-}
 
 export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url)
@@ -82,4 +87,16 @@ export function requireRedis(
   },
 ): { url: string } {
   return facts.redis ?? stop(REDIS_MISSING)
+}
+
+/** A table with only a string hash key `pk`, on demand: what a test of an engine (not of our table) writes to. */
+export async function createScratchTable(client: DynamoDBClient, name: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  )
 }

@@ -11,6 +11,7 @@ import { localCognitoClient, randomPoolId, startCognito } from '../src/cognito.j
 import { demoSignInName, demoToken, formatLifetime } from '../src/demo-token.js'
 import { freePort } from '../src/ports.js'
 import { testStack } from '../src/testing.js'
+import { cognitoAllowedOrigin } from './lib/cors.js'
 
 const region = 'us-east-1'
 
@@ -127,17 +128,7 @@ t.test('demo-token takes a handle (with or without @) or an e-mail', async (t) =
 
 t.test("the test stack's cognito-local lets pages on loopback ports in, and no other", async (t) => {
   // The browser tests serve their page from a free port; the browser calls cognito-local itself.
-  const preflight = async (origin: string) => {
-    const res = await fetch(`${testStack().cognito.endpoint}/`, {
-      method: 'OPTIONS',
-      headers: {
-        origin,
-        'access-control-request-method': 'POST',
-        'access-control-request-headers': 'content-type,x-amz-target',
-      },
-    })
-    return res.headers.get('access-control-allow-origin')
-  }
+  const preflight = (origin: string) => cognitoAllowedOrigin(testStack().cognito.endpoint, origin)
   for (const origin of ['http://127.0.0.1:41234', 'http://localhost:3000', 'http://localhost:1']) {
     t.equal(await preflight(origin), origin, `${origin} allowed`)
   }

@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb'
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb'
 import t from 'tap'
 import { localDynamoClient, startDynamo } from '../src/dynamodb.js'
 import { networkContainment } from '../src/netns.js'
 import { freePort } from '../src/ports.js'
+import { createScratchTable } from '../src/testing.js'
 import { accepts, listenersOn } from './lib/listeners.js'
 
 t.test('DynamoDB Local on disk keeps its tables across a crash and a restart', async (t) => {
@@ -15,14 +16,7 @@ t.test('DynamoDB Local on disk keeps its tables across a crash and a restart', a
   const first = await startDynamo({ port, dataDir: dir })
   const client = localDynamoClient(first.endpoint)
   t.teardown(() => client.destroy())
-  await client.send(
-    new CreateTableCommand({
-      TableName: 'survivor',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  )
+  await createScratchTable(client, 'survivor')
   first.kill()
   await t.rejects(
     (async () => {

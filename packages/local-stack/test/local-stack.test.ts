@@ -9,6 +9,14 @@ import { serviceEnv } from '../src/service-env.js'
 import { createTestDatabase, testStack } from '../src/testing.js'
 import { waitUntil } from '../src/wait.js'
 
+/** The test stack's facts with the three services at their default local ports. */
+const withServicesAtDefaults = () => ({
+  ...testStack(),
+  gateway: { url: 'http://127.0.0.1:4000' },
+  userService: { url: 'http://127.0.0.1:4001' },
+  messagingService: { url: 'http://127.0.0.1:4002' },
+})
+
 t.test('a port in use is a clear error naming the variable to change', async (t) => {
   const server = net.createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -87,6 +95,16 @@ t.test(
   },
 )
 
+t.test("a harness's own settings go on top of the stack's (the benchmark's send limit)", async (t) => {
+  const facts = withServicesAtDefaults()
+  for (const service of ['gateway', 'user-service', 'messaging-service'] as const) {
+    const env = serviceEnv(service, facts, { env: { SEND_RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'error' } })
+    t.equal(env.SEND_RATE_LIMIT_MAX, '1000000', `${service}: added`)
+    t.equal(env.LOG_LEVEL, 'error', `${service}: and it wins over the stack's value`)
+    t.notOk('SEND_RATE_LIMIT_MAX' in serviceEnv(service, facts), `${service}: nothing added unless asked`)
+  }
+})
+
 t.test('STACK_BIND: loopback unless asked, an IP address or a clear error', async (t) => {
   const { connectHost, isLoopback, stackBind } = await import('../src/bind.js')
   t.equal(stackBind({}), '127.0.0.1')
@@ -115,12 +133,7 @@ t.test('service env carries exactly the contract variables', async (t) => {
 })
 
 t.test('the gateway gets its web page settings: the local pool and the demo accounts', async (t) => {
-  const facts = {
-    ...testStack(),
-    gateway: { url: 'http://127.0.0.1:4000' },
-    userService: { url: 'http://127.0.0.1:4001' },
-    messagingService: { url: 'http://127.0.0.1:4002' },
-  }
+  const facts = withServicesAtDefaults()
   const gateway = serviceEnv('gateway', facts)
   t.equal(gateway.COGNITO_USER_POOL_ID, facts.cognito.userPoolId)
   t.equal(gateway.COGNITO_CLIENT_ID, facts.cognito.clientId)
@@ -144,3 +157,41 @@ t.test('the test runner adds up every package tap summary, even split across chu
   tally.feed(Buffer.from('ss: 9, fail: 2, skip: 1 }\nnoise # { nothing }\n'))
   t.same(tally.totals, { pass: 25, fail: 2, skip: 1, runs: 2 })
 })
+
+t.test(
+  'the test runner names each failed assertion with its diagnostics, for the end of the log',
+  async (t) => {
+    const { tapTally } = await import('../src/tap-tally.js')
+    const tally = tapTally()
+    const lines = [
+      '@cruddur/system-tests:test:     # Subtest: a burst',
+      '@cruddur/system-tests:test:         ok 1 - fine',
+      '@cruddur/system-tests:test:         not ok 2 - every message arrived',
+      '@cruddur/system-tests:test:           ---',
+      '@cruddur/system-tests:test:           found: 99',
+      '@cruddur/system-tests:test:           wanted: 100',
+      '@cruddur/system-tests:test:           at:',
+      '@cruddur/system-tests:test:             fileName: test/realtime.test.ts',
+      '@cruddur/system-tests:test:           ...',
+      '@cruddur/system-tests:test:         ok 3 - later',
+      '@cruddur/system-tests:test:     not ok 1 - a burst # time=12ms',
+      '@cruddur/web:test: not ok 4 - a known gap # TODO later',
+      'not ok 5 - plain tap, no prefix',
+      '# { total: 3, pass: 1, fail: 2 }',
+    ]
+    tally.feed(Buffer.from(`${lines.slice(0, 5).join('\n')}\n`))
+    tally.feed(Buffer.from(`${lines.slice(5).join('\n')}\n`))
+    t.same(tally.failures, [
+      [
+        '@cruddur/system-tests: not ok - every message arrived',
+        '    found: 99',
+        '    wanted: 100',
+        '    at:',
+        '    fileName: test/realtime.test.ts',
+      ].join('\n'),
+      '@cruddur/system-tests: not ok - a burst # time=12ms',
+      'not ok - plain tap, no prefix',
+    ])
+    t.same(tally.totals, { pass: 1, fail: 2, skip: 0, runs: 1 })
+  },
+)

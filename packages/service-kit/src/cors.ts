@@ -13,7 +13,8 @@ export const corsPlugin = fp<{ frontendUrl: string }>(
       origin: origins,
       methods: ['GET', 'POST', 'OPTIONS'],
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-      exposedHeaders: ['x-next-cursor'],
+      // Retry-After: a 429 (the send limit) says when to try again; a browser client must be able to read it.
+      exposedHeaders: ['x-next-cursor', 'retry-after'],
       maxAge: 600,
       // An OPTIONS without preflight headers is not a CORS request: let it reach the router
       // (404/405 in the contract's JSON shape) instead of a text/plain 400.

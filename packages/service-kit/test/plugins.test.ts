@@ -74,14 +74,17 @@ t.test('SIGTERM lets in-flight requests finish, refuses new ones, exits 0', asyn
     },
   )
   const exited = once(child, 'exit')
-  for (let i = 0; i < 100; i++) {
+  // Up to 60 s: a busy CI machine took more than 10 s to start tsx and the fixture on Node 22.
+  let up = false
+  for (const deadline = Date.now() + 60_000; !up && Date.now() < deadline; ) {
     try {
       await fetch(`http://127.0.0.1:${port}/nothing`)
-      break
+      up = true
     } catch {
       await new Promise((r) => setTimeout(r, 100))
     }
   }
+  t.ok(up, 'the fixture server came up')
   const inflight = fetch(`http://127.0.0.1:${port}/slow`).then((r) => r.json())
   await new Promise((r) => setTimeout(r, 100))
   child.kill('SIGTERM')

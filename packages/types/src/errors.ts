@@ -12,6 +12,7 @@ export const ErrorCodes = {
   cannotMessageSelf: 'cannot_message_self',
   userNotFound: 'user_not_found',
   messageGroupNotFound: 'message_group_not_found',
+  messageNotFound: 'message_not_found',
   userNotRegistered: 'user_not_registered',
   dependencyUnavailable: 'dependency_unavailable',
   idempotencyKeyReused: 'idempotency_key_reused',
@@ -21,6 +22,7 @@ export const ErrorCodes = {
   payloadTooLarge: 'payload_too_large',
   notFound: 'not_found',
   internal: 'internal_error',
+  rateLimited: 'rate_limited',
 } as const
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes] | (string & {})

@@ -14,7 +14,14 @@ const personAndMessage = {
 
 /** One entry of `GET /api/message_groups`: a conversation (uuid), the *other* person and the last message. */
 export const MessageGroupItem = Type.Object(
-  { uuid: Uuid, ...personAndMessage },
+  {
+    uuid: Uuid,
+    ...personAndMessage,
+    unread_count: Type.Integer({
+      minimum: 0,
+      description: "The other person's messages after my read position",
+    }),
+  },
   { additionalProperties: false },
 )
 export type MessageGroupItem = Static<typeof MessageGroupItem>
@@ -54,3 +61,14 @@ export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
 })
 export type IdempotencyHeaders = Static<typeof IdempotencyHeaders>
+
+/** `POST /api/message_groups/:message_group_uuid/read`: the message read up to (default: the newest). */
+export const MarkReadBody = Type.Object({ up_to: Type.Optional(Uuid) }, { additionalProperties: false })
+export type MarkReadBody = Static<typeof MarkReadBody>
+
+/** Where my read position is after a read, and what is still unread. */
+export const ReadPosition = Type.Object(
+  { message_group_uuid: Uuid, up_to: Uuid, unread_count: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+)
+export type ReadPosition = Static<typeof ReadPosition>

@@ -36,15 +36,17 @@ t.test('error body shape', async (t) => {
   t.notOk(Value.Check(ErrorBody, { statusCode: 200, error: 'OK', message: 'x' }))
 })
 
-t.test('message group items carry exactly the web client fields', async (t) => {
+t.test('message group items carry exactly the web client fields, and the unread count', async (t) => {
   const item = {
     uuid: '5ae290ed-55d1-47a0-bc6d-fe2bc2700399',
     display_name: 'Andrew Bayko',
     handle: 'bayko',
     message: 'hello',
     created_at: '2026-01-01T00:00:00.000Z',
+    unread_count: 2,
   }
   t.ok(Value.Check(MessageGroupItem, item))
+  t.notOk(Value.Check(MessageGroupItem, { ...item, unread_count: -1 }), 'never below zero')
   t.notOk(Value.Check(MessageGroupItem, { ...item, pk: 'GRP#x' }), 'no table internals leak')
 })
 

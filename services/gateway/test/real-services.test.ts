@@ -189,6 +189,8 @@ t.test(
         handle: bob.handle,
         message: 'only once',
         created_at: newest?.created_at,
+        // Bob's "reply 0" and "reply 2": Alice has read nothing yet.
+        unread_count: 2,
       },
       'most recent activity first: the other person and the last message',
     )

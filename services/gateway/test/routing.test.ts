@@ -277,6 +277,7 @@ t.test('CORS is the gateway’s: a service’s own grant never reaches the brows
   })
   t.equal(allowed.headers.get('access-control-allow-origin'), 'https://cruddur.example')
   t.match(allowed.headers.get('access-control-expose-headers'), /x-next-cursor/)
+  t.match(allowed.headers.get('access-control-expose-headers'), /retry-after/, 'and Retry-After (429s)')
   t.match(allowed.headers.get('vary'), /Origin/)
   t.equal(allowed.headers.get('x-next-cursor'), 'cursor-from-upstream')
   messaging.received.length = 0

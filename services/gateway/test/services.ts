@@ -4,70 +4,21 @@
  * each with a database / table of this test file's own; and Cognito users signed up the way
  * production does it, signing in with their e-mail address.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import path from 'node:path'
-import { promisify } from 'node:util'
-import { dropTable, ensureTable } from '@cruddur/dynamodb'
-import {
-  freePort,
-  localCognitoClient,
-  localDynamoClient,
-  repoRoot,
-  type ServiceName,
-  type StackFacts,
-  serviceEnv,
-} from '@cruddur/local-stack'
+import { freePort, localCognitoClient, type StackFacts, serviceEnv } from '@cruddur/local-stack'
 import {
   createCognitoPerson,
   createTestDatabase,
+  migrateUserDatabase,
   registerPerson,
+  type ServiceProcess,
   signInPerson,
+  startServiceProcess,
   testStack,
+  testTable,
   uniqueSuffix,
 } from '@cruddur/local-stack/testing'
 import type { Test } from 'tap'
-
-export interface ServiceProcess {
-  url: string
-  child: ChildProcess
-  stop(): Promise<void>
-}
-
-async function startService(
-  t: Test,
-  service: ServiceName,
-  env: Record<string, string>,
-  url: string,
-): Promise<ServiceProcess> {
-  const cwd = path.join(repoRoot(), 'services', service)
-  const child = spawn(process.execPath, ['dist/server.js'], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-  const stderr: string[] = []
-  child.stderr?.on('data', (c: Buffer) => stderr.push(c.toString('utf8')))
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM')
-      await exited
-    }
-  }
-  t.teardown(stop)
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    try {
-      const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1_000) })
-      if (res.status === 200) break
-    } catch {}
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`${service} did not become ready: ${stderr.join('').slice(-2_000)}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return { url, child, stop }
-}
 
 export interface RealServices {
   facts: StackFacts
@@ -79,13 +30,7 @@ export async function startRealServices(t: Test): Promise<RealServices> {
   const base = testStack()
   const db = await createTestDatabase(base, 'gwusers')
   t.teardown(() => db.drop())
-  const table = `gw-messages-${uniqueSuffix()}`
-  const admin = localDynamoClient(base.dynamodb.endpoint, base.region)
-  await ensureTable(admin, table)
-  t.teardown(async () => {
-    await dropTable(admin, table)
-    admin.destroy()
-  })
+  const table = await testTable(t, base, 'gw-messages')
   const facts: StackFacts = {
     ...base,
     dynamodb: { ...base.dynamodb, table },
@@ -95,18 +40,17 @@ export async function startRealServices(t: Test): Promise<RealServices> {
   // A cursor secret of the services' own, should their schema ask for one the stack env lacks.
   const own = { CURSOR_SECRET: randomBytes(32).toString('base64url') }
   const userEnv = { ...own, ...serviceEnv('user-service', facts, { logLevel: 'warn' }), DATABASE_URL: db.url }
-  await promisify(execFile)(process.execPath, ['dist/cli/index.js', 'db:migrate'], {
-    cwd: path.join(repoRoot(), 'services', 'user-service'),
-    env: { ...process.env, ...userEnv },
+  await migrateUserDatabase(userEnv)
+  const userService = await startServiceProcess(t, {
+    service: 'user-service',
+    env: userEnv,
+    url: facts.userService.url,
   })
-  const userService = await startService(t, 'user-service', userEnv, facts.userService.url)
-  const messagingEnv = { ...own, ...serviceEnv('messaging-service', facts, { logLevel: 'warn' }) }
-  const messagingService = await startService(
-    t,
-    'messaging-service',
-    messagingEnv,
-    facts.messagingService.url,
-  )
+  const messagingService = await startServiceProcess(t, {
+    service: 'messaging-service',
+    env: { ...own, ...serviceEnv('messaging-service', facts, { logLevel: 'warn' }) },
+    url: facts.messagingService.url,
+  })
   return { facts, userService, messagingService }
 }
 

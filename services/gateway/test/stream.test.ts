@@ -125,12 +125,33 @@ function reader(body: ReadableStream<Uint8Array>) {
   }
 }
 
-t.test('events pass one at a time, across gaps longer than every ordinary timeout', async (t) => {
-  const sse = await streamingUpstream(t)
+/** A gateway in front of a streaming messaging-service (answering `status`) and a user-service. */
+async function streamThroughGateway(
+  t: Test,
+  status = 200,
+  options: Omit<Parameters<typeof startGateway>[1], 'userServiceUrl' | 'messagingServiceUrl'> = {},
+) {
+  const sse = await streamingUpstream(t, status)
   const users = await recordingUpstream(t, 'user-service')
   const gw = await startGateway(t, {
     userServiceUrl: users.url,
     messagingServiceUrl: sse.upstream.url,
+    ...options,
+  })
+  return { sse, gw }
+}
+
+/** A stream opened through the gateway, its first comment (`: connected`) already read. */
+async function connectedStream(t: Test) {
+  const { sse, gw } = await streamThroughGateway(t)
+  const res = await fetch(`${gw.url}/api/stream`)
+  const events = reader(res.body as ReadableStream<Uint8Array>)
+  await events.until(': connected')
+  return { sse, gw, res, events }
+}
+
+t.test('events pass one at a time, across gaps longer than every ordinary timeout', async (t) => {
+  const { sse, gw } = await streamThroughGateway(t, 200, {
     timeouts: { responseMs: SHORT, connectMs: SHORT, streamIdleMs: 10_000 },
     fastify: { connectionTimeout: SHORT, keepAliveTimeout: SHORT },
   })
@@ -166,13 +187,7 @@ t.test('events pass one at a time, across gaps longer than every ordinary timeou
 })
 
 t.test('a service silent for longer than the stream idle timeout is let go', async (t) => {
-  const sse = await streamingUpstream(t)
-  const users = await recordingUpstream(t, 'user-service')
-  const gw = await startGateway(t, {
-    userServiceUrl: users.url,
-    messagingServiceUrl: sse.upstream.url,
-    timeouts: { streamIdleMs: 800 },
-  })
+  const { sse, gw } = await streamThroughGateway(t, 200, { timeouts: { streamIdleMs: 800 } })
   const res = await fetch(`${gw.url}/api/stream`)
   const events = reader(res.body as ReadableStream<Uint8Array>)
   await events.until(': connected')
@@ -186,13 +201,6 @@ t.test('a service silent for longer than the stream idle timeout is let go', asy
 
 const within = (p: Promise<unknown>, ms: number) =>
   Promise.race([p.then(() => true), sleep(ms).then(() => false)])
-
-async function streamThroughGateway(t: Test, status = 200) {
-  const sse = await streamingUpstream(t, status)
-  const users = await recordingUpstream(t, 'user-service')
-  const gw = await startGateway(t, { userServiceUrl: users.url, messagingServiceUrl: sse.upstream.url })
-  return { sse, gw }
-}
 
 t.test('request id, resume point and encoding reach the service; the id comes back', async (t) => {
   const { sse, gw } = await streamThroughGateway(t)
@@ -226,10 +234,7 @@ t.test('request id, resume point and encoding reach the service; the id comes ba
 })
 
 t.test('a service that ends the stream: the client’s ends too, after every event', async (t) => {
-  const { sse, gw } = await streamThroughGateway(t)
-  const res = await fetch(`${gw.url}/api/stream`)
-  const events = reader(res.body as ReadableStream<Uint8Array>)
-  await events.until(': connected')
+  const { sse, events } = await connectedStream(t)
   sse.send('retry: 1000\n\n')
   sse.end()
   t.equal(await events.ending(3_000), 'end')
@@ -237,10 +242,7 @@ t.test('a service that ends the stream: the client’s ends too, after every eve
 })
 
 t.test('a service that dies mid-stream: the client gets what was sent, then a clean end', async (t) => {
-  const { sse, gw } = await streamThroughGateway(t)
-  const res = await fetch(`${gw.url}/api/stream`)
-  const events = reader(res.body as ReadableStream<Uint8Array>)
-  await events.until(': connected')
+  const { sse, gw, events } = await connectedStream(t)
   sse.send('id: 7\nevent: message\ndata: {"n":7}\n\n')
   await events.until('data: {"n":7}')
   sse.die()

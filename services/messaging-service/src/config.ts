@@ -16,5 +16,19 @@ export const ConfigSchema = Type.Object({
   CURSOR_SECRET: Type.String({ minLength: 32 }),
   /** The secret before a rotation: cursors it signed are still accepted, new ones use CURSOR_SECRET. */
   CURSOR_SECRET_PREVIOUS: Type.Optional(Type.String({ minLength: 32 })),
+  /** Live events between instances and the shared send limit; unset = in-process (one instance only). */
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** Between two `: ping` comments on an open stream (proxies drop quiet connections). */
+  STREAM_PING_MS: Type.Integer({ minimum: 50, maximum: 20_000, default: 15_000 }),
+  /** The `retry:` a stream tells its client: how soon to reconnect after a drop. */
+  STREAM_RETRY_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 2_000 }),
+  /**
+   * Test seam: this instance's clock runs this many ms off (to prove that instances whose clocks
+   * disagree lose and repeat nothing). Refused in production.
+   */
+  TEST_CLOCK_OFFSET_MS: Type.Integer({ minimum: -600_000, maximum: 600_000, default: 0 }),
+  /** Sends per caller per window: 30 per 3 s lets a burst of 30 through and 10 a second sustained. */
+  SEND_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 30 }),
+  SEND_RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 100, default: 3_000 }),
 })
 export type Config = Static<typeof ConfigSchema>

@@ -68,6 +68,8 @@ t.test('messaging API against a real user-service, cognito-local and DynamoDB Lo
           handle: other.handle,
           message: 'How are you?',
           created_at: res.json()[0].created_at,
+          // Nobody has read anything yet: Alice has Bob's two messages, Bob has Alice's one.
+          unread_count: me === alice ? 2 : 1,
         },
       ])
     }

@@ -173,3 +173,30 @@ t.test('a validly signed token with malformed claims is a 401, never a 5xx', asy
     t.same(res.json().errors, ['unauthorized'], name)
   }
 })
+
+t.test('a token verified once is believed again only until it expires', async (t) => {
+  const { app, userService } = await apiHarness(t)
+  const dora = await cognitoUser(t, { prefix: 'tokdora', userServiceUrl: userService.url })
+  const now = Math.floor(Date.now() / 1000)
+  // Valid for the next 2 s: the first calls verify and remember it, the one after expiry must not
+  // be let in by what was remembered.
+  const shortLived = sign(
+    { ...claims(dora.accessToken), iat: now, exp: now + 2 },
+    realKey,
+    cognitoLocalKey.jwk.kid,
+  )
+  const call = (token: string) =>
+    app.inject({ method: 'GET', url: '/api/message_groups', headers: { authorization: `Bearer ${token}` } })
+  t.equal((await call(shortLived)).statusCode, 200, 'verified')
+  t.equal((await call(shortLived)).statusCode, 200, 'believed again while valid')
+  const flipped = `${shortLived.slice(0, -2)}${shortLived.at(-2) === 'A' ? 'B' : 'A'}${shortLived.at(-1)}`
+  t.equal(
+    (await call(flipped)).statusCode,
+    401,
+    'one character of the signature changed: verified in full, refused',
+  )
+  await new Promise((resolve) => setTimeout(resolve, (now + 3) * 1000 - Date.now()))
+  const expired = await call(shortLived)
+  t.equal(expired.statusCode, 401, 'after its exp the same token is refused')
+  t.same(expired.json().errors, ['unauthorized'])
+})

@@ -1,27 +1,12 @@
+import { testHealthAndReadiness } from '@cruddur/local-stack/testing'
 import t from 'tap'
 import { build } from './helper.js'
 
-t.test('GET /health answers 200', async (t) => {
-  const app = await build(t)
-  const res = await app.inject({ method: 'GET', url: '/health' })
-  t.equal(res.statusCode, 200)
-  t.same(res.json(), { status: 'ok' })
-})
-
-t.test('GET /ready asks DynamoDB for real', async (t) => {
-  const app = await build(t)
-  const res = await app.inject({ method: 'GET', url: '/ready' })
-  t.equal(res.statusCode, 200)
-  t.match(res.json(), { status: 'ready', checks: { dynamodb: 'ok' } })
-})
-
-t.test('GET /ready answers 503 quickly when DynamoDB does not answer', async (t) => {
-  const app = await build(t, { DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' })
-  const started = Date.now()
-  const res = await app.inject({ method: 'GET', url: '/ready' })
-  t.equal(res.statusCode, 503)
-  t.match(res.json(), { errors: ['dependency_unavailable'], message: /dynamodb/ })
-  t.ok(Date.now() - started < 5_000, 'answers within the readiness timeout')
+testHealthAndReadiness(t, {
+  build,
+  engine: 'dynamodb',
+  // A port nothing listens on: connection refused, like a stopped DynamoDB Local.
+  unreachable: { DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' },
 })
 
 t.test('CORS answers the web client as the contract says', async (t) => {

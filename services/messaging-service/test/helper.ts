@@ -1,16 +1,19 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { createDynamoClient, dropTable, ensureTable } from '@cruddur/dynamodb'
-import { freePort, localCognitoClient } from '@cruddur/local-stack'
+import { freePort, localCognitoClient, startRedis } from '@cruddur/local-stack'
 import {
   createCognitoPerson,
   createTestDatabase,
+  migrateUserDatabase,
   registerPerson,
   type StackFacts,
   serviceEnv,
   signInPerson,
+  startServiceProcess,
   testStack,
   uniqueSuffix,
 } from '@cruddur/local-stack/testing'
@@ -33,6 +36,9 @@ export function testEnv(overrides: Record<string, string> = {}) {
       DDB_MESSAGE_TABLE: `test-messages-${uniqueSuffix()}`,
       // Nothing listens there: tests that need user-service start their own.
       USER_SERVICE_URL: 'http://127.0.0.1:9',
+      // Tests send far faster than a person (100 concurrent sends by one caller): the send limit
+      // is tested on its own, with its own values (rate-limit.test.ts).
+      SEND_RATE_LIMIT_MAX: '1000000',
       ...overrides,
     } as Record<string, string>,
   }
@@ -66,35 +72,18 @@ export async function startUserService(
   t.teardown(() => db.drop())
   const port = await freePort()
   const env = {
-    ...process.env,
     ...serviceEnv('user-service', facts, { port, logLevel: 'warn' }),
     DATABASE_URL: db.url,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1',
   }
-  await promisify(execFile)(process.execPath, ['dist/cli/index.js', 'db:migrate'], {
-    cwd: userServiceDir,
+  await migrateUserDatabase(env, userServiceDir)
+  const service = await startServiceProcess(t, {
+    service: 'user-service',
     env,
+    url: `http://127.0.0.1:${port}`,
+    dir: userServiceDir,
   })
-  const child = spawn(process.execPath, ['dist/server.js'], { cwd: userServiceDir, env, stdio: 'ignore' })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM')
-      await exited
-    }
-  }
-  t.teardown(stop)
-  const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    try {
-      const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1_000) })
-      if (res.status === 200) break
-    } catch {}
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error('user-service did not become ready')
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return { url, process: child, stop }
+  return { url: service.url, process: service.child, stop: service.stop }
 }
 
 export interface TestUser {
@@ -147,4 +136,20 @@ export async function apiHarness(t: Test, overrides: Record<string, string> = {}
   const app = await build(t, { USER_SERVICE_URL: users.url, DDB_MESSAGE_TABLE: table, ...overrides })
   const as = (user: TestUser) => ({ authorization: `Bearer ${user.accessToken}` })
   return { facts, app, table, userService: users, as }
+}
+
+/** A Redis of this test's own, to stop and start again on the same port; stopped in teardown. */
+export async function ownRedis(t: Test) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cruddur-redis-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const port = await freePort()
+  let redis = await startRedis({ port, dir })
+  t.teardown(() => redis.stop())
+  return {
+    url: redis.url,
+    stop: () => redis.stop(),
+    async restart() {
+      redis = await startRedis({ port, dir })
+    },
+  }
 }

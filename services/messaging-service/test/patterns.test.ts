@@ -141,27 +141,33 @@ t.test('two messages in the same millisecond are both kept, in a stable order', 
   t.same(new Set(one.messages.slice(1).map((m) => m.message)), new Set(['tie a', 'tie b']))
 })
 
-t.test('an older message never moves the conversation back in time, and is still stored', async (t) => {
-  const { doc, table } = await testTable(t)
-  const [alice, bob] = [randomUUID(), randomUUID()]
-  const { conversationUuid } = await startConversation(doc, table, {
-    recipientUuid: bob,
-    message: newMessage(person(alice), 'newest', at('2026-05-01T00:00:00.000Z')),
-  })
-  const late = await sendMessage(doc, table, {
-    conversationUuid,
-    message: newMessage(person(bob), 'delayed', at('2026-04-30T00:00:00.000Z')),
-  })
-  t.equal(late.entriesUpdated, 0, 'no entry moved back')
-  t.equal(late.cost.requests, 2, 'the transaction was retried without the entry updates')
-  const groups = await listConversations(doc, table, { user: bob, limit: 5 })
-  t.equal(groups.conversations[0]?.last_message, 'newest')
-  const page = await listMessages(doc, table, { conversationUuid, caller: bob, limit: 5 })
-  t.same(
-    page.messages.map((m) => m.message),
-    ['delayed', 'newest'],
-  )
-})
+t.test(
+  'a message from a clock that is behind is stored after the newest: the conversation never goes back',
+  async (t) => {
+    const { doc, table } = await testTable(t)
+    const [alice, bob] = [randomUUID(), randomUUID()]
+    const { conversationUuid } = await startConversation(doc, table, {
+      recipientUuid: bob,
+      message: newMessage(person(alice), 'newest', at('2026-05-01T00:00:00.000Z')),
+    })
+    // Bob's instance thinks it is a day earlier: the sequence, not its clock, places the message.
+    const late = await sendMessage(doc, table, {
+      conversationUuid,
+      message: newMessage(person(bob), 'delayed', at('2026-04-30T00:00:00.000Z')),
+    })
+    t.equal(late.seq, 2, 'the next seq')
+    t.equal(late.sent.created_at, '2026-05-01T00:00:00.001Z', 'one millisecond after the newest')
+    t.equal(late.entriesUpdated, 2)
+    t.equal(late.cost.requests, 1, 'one request: the start left this instance the sequence state')
+    const groups = await listConversations(doc, table, { user: bob, limit: 5 })
+    t.equal(groups.conversations[0]?.last_message, 'delayed')
+    const page = await listMessages(doc, table, { conversationUuid, caller: bob, limit: 5 })
+    t.same(
+      page.messages.map((m) => m.message),
+      ['newest', 'delayed'],
+    )
+  },
+)
 
 t.test('100 concurrent sends: all stored, the list shows the newest', async (t) => {
   const { doc, table } = await testTable(t)
@@ -179,15 +185,26 @@ t.test('100 concurrent sends: all stored, the list shows the newest', async (t) 
   await Promise.all(order.map(({ m }) => sendMessage(doc, table, { conversationUuid, message: m })))
   const all = await getConversationItems(doc, table, conversationUuid)
   t.equal(all.items.filter((i) => i.kind === 'message').length, 101, 'nothing lost')
+  // Stored order is commit order: the sequence numbers 1..101 without a gap, in sort key order.
+  const stored = (
+    all.items.filter((i) => i.kind === 'message') as unknown as { seq: number; sk: string; message: string }[]
+  ).sort((a, b) => (a.sk < b.sk ? -1 : 1))
+  t.same(
+    stored.map((m) => m.seq),
+    Array.from({ length: 101 }, (_, i) => i + 1),
+    'sort key order is seq order, 1..101',
+  )
+  const newest = stored.at(-1)?.message
   for (const user of [alice, bob]) {
     const groups = await listConversations(doc, table, { user, limit: 5 })
-    t.equal(groups.conversations[0]?.last_message, 'n99', 'the newest message is shown')
+    t.equal(groups.conversations[0]?.last_message, newest, 'the newest message is shown')
   }
   const page = await listMessages(doc, table, { conversationUuid, caller: alice, limit: 100 })
   t.same(
     page.messages.map((m) => m.message),
-    messages.map((m) => m.text),
+    stored.slice(1).map((m) => m.message),
   )
+  t.same(new Set(page.messages.map((m) => m.message)), new Set(messages.map((m) => m.text)), 'every one')
 })
 
 t.test('two simultaneous starts between one pair end with one conversation', async (t) => {

@@ -16,10 +16,13 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider'
 import { createTestDatabase, testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
 import postgres from 'postgres'
-import { createBulkUsers } from '../src/cognito/bulk-users.js'
-import { type CognitoUserRecord, cognitoUserPages, syncCognitoUsers } from '../src/cognito/sync.js'
-import { migrate } from '../src/db/migrate.js'
-import { createUsersRepository } from '../src/repositories/users.js'
+import {
+  type CognitoUserRecord,
+  cognitoUserPages,
+  migrate,
+  syncCognitoUsers,
+} from '../src/directory/index.js'
+import { createBulkUsers } from '../tools/bulk-users.js'
 
 const COUNT = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 10_000)
 const PAGED = process.argv.includes('--paged')
@@ -64,14 +67,14 @@ if (PAGED) {
   for (const mode of ['link', 'create'] as const) {
     const { db, sql } = await freshDb(`paged_${mode}`)
     if (mode === 'link') await preload(sql, users)
-    const store = createUsersRepository({ sql })
+    const store = sql
     t0 = performance.now()
-    const report = await syncCognitoUsers({ store, pages: pagesOf60() })
+    const report = await syncCognitoUsers({ sql: store, pages: pagesOf60() })
     log(
       `paged (60/page) service sync, ${mode}: ${(performance.now() - t0).toFixed(0)} ms wall, ${report.pages} pages, ${report.sqlStatements} SQL statements, updated ${report.updated}, created ${report.created}`,
     )
     t0 = performance.now()
-    const again = await syncCognitoUsers({ store, pages: pagesOf60() })
+    const again = await syncCognitoUsers({ sql: store, pages: pagesOf60() })
     log(
       `   re-run: ${(performance.now() - t0).toFixed(0)} ms wall, ${again.sqlStatements} SQL statements, unchanged ${again.unchanged}`,
     )
@@ -114,15 +117,15 @@ const results: Record<string, unknown> = { count: COUNT, createSeconds, listMs: 
 {
   const { db, sql } = await freshDb('link')
   await preload(sql, listed)
-  const store = createUsersRepository({ sql })
+  const store = sql
   t0 = performance.now()
-  const report = await syncCognitoUsers({ store, pages: cognitoUserPages(client, userPoolId) })
+  const report = await syncCognitoUsers({ sql: store, pages: cognitoUserPages(client, userPoolId) })
   const wall = performance.now() - t0
   log(
     `A. service sync, linking ${COUNT} unlinked rows: ${wall.toFixed(0)} ms wall, ${report.sqlStatements} SQL statements, updated ${report.updated}, conflicts ${report.conflicts}`,
   )
   t0 = performance.now()
-  const again = await syncCognitoUsers({ store, pages: cognitoUserPages(client, userPoolId) })
+  const again = await syncCognitoUsers({ sql: store, pages: cognitoUserPages(client, userPoolId) })
   const wallAgain = performance.now() - t0
   log(
     `   re-run: ${wallAgain.toFixed(0)} ms wall, ${again.sqlStatements} SQL statements, unchanged ${again.unchanged}`,
@@ -143,9 +146,9 @@ const results: Record<string, unknown> = { count: COUNT, createSeconds, listMs: 
 
 {
   const { db, sql } = await freshDb('create')
-  const store = createUsersRepository({ sql })
+  const store = sql
   t0 = performance.now()
-  const report = await syncCognitoUsers({ store, pages: cognitoUserPages(client, userPoolId) })
+  const report = await syncCognitoUsers({ sql: store, pages: cognitoUserPages(client, userPoolId) })
   const wall = performance.now() - t0
   log(
     `B. service sync into an empty table: ${wall.toFixed(0)} ms wall, ${report.sqlStatements} SQL statements, created ${report.created}`,

@@ -4,8 +4,8 @@ import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider'
 import { createTestDatabase, testStack, uniqueSuffix, withDatabase } from '@cruddur/local-stack/testing'
 import postgres from 'postgres'
 import t, { type Test } from 'tap'
-import { type CliIo, runCli } from '../src/cli/commands.js'
-import { isLocalHost } from '../src/db/admin.js'
+import { type CliIo, runCli } from '../tools/cli/commands.js'
+import { isLocalHost } from '../tools/cli/database-admin.js'
 import { addCognitoUser, sqlClient, testPool } from './helper.js'
 
 const facts = testStack()
@@ -194,7 +194,7 @@ t.test('usage errors, --help on every command, missing settings', async (t) => {
   t.match(await cli(['db:create'], {}), { code: 1, err: /DATABASE_URL is not set/ })
   t.match(await cli(['db:create'], { DATABASE_URL: 'mysql://x/y' }), {
     code: 1,
-    err: /must start with postgres:\/\//,
+    err: /DATABASE_URL must match pattern "\^postgres\(ql\)\?:\/\/"/,
   })
   t.match(await cli(['db:create'], { DATABASE_URL: 'postgres://x@127.0.0.1:5432' }), {
     code: 1,
@@ -205,6 +205,25 @@ t.test('usage errors, --help on every command, missing settings', async (t) => {
     err: /cannot connect/,
   })
   t.match(await cli(['cognito:list-users'], {}), { code: 1, err: /COGNITO_USER_POOL_ID is not set/ })
+  // The server's schema decides, every fault is named, on one line (a script greps one line).
+  t.same(await cli(['cognito:sync'], { DATABASE_URL: '', AWS_REGION: 'nowhere' }), {
+    code: 1,
+    out: '',
+    err:
+      'cognito:sync failed: COGNITO_USER_POOL_ID is not set; ' +
+      'AWS_REGION must match pattern "^[a-z]{2}(-[a-z]+)+-\\d+$"; ' +
+      'DATABASE_URL is not set (postgres://user:password@host:port/database)',
+    progress: [],
+  })
+  t.match(await cli(['cognito:list-users'], { COGNITO_USER_POOL_ID: 'no-underscore' }), {
+    code: 1,
+    err: /^cognito:list-users failed: COGNITO_USER_POOL_ID must match pattern [^\n]*$/,
+  })
+  // A command reads the variables of its needs only: no Cognito variable for a db: command.
+  t.match(await cli(['db:create'], { DATABASE_URL: 'postgres://x@127.0.0.1:9/x', AWS_REGION: 'x' }), {
+    code: 1,
+    err: /cannot connect/,
+  })
   t.match(
     await cli(['cognito:sync'], {
       COGNITO_USER_POOL_ID: 'us-east-1_x',
@@ -217,17 +236,43 @@ t.test('usage errors, --help on every command, missing settings', async (t) => {
   )
 })
 
+t.test('PostgreSQL down: the line a person sees names it and says what to check', async (t) => {
+  // Port 9 (discard) has nothing listening: the connection is refused, as with a stopped server.
+  const down = { DATABASE_URL: 'postgres://x@127.0.0.1:9/cruddur' }
+  const outage = 'PostgreSQL is unavailable (ECONNREFUSED): is it running, and is the address right?'
+  // Through the directory (its outage, a 503 for the routes):
+  t.same(await cli(['db:seed'], down), { code: 1, out: '', err: `db:seed failed: ${outage}`, progress: [] })
+  // Straight to the server (the admin commands and migrations):
+  for (const name of ['db:create', 'db:migrate', 'db:check', 'db:sessions'])
+    t.same(
+      await cli([name], down),
+      {
+        code: 1,
+        out: '',
+        err: `${name} failed: cannot connect (is the database / Cognito endpoint running?)`,
+        progress: [],
+      },
+      name,
+    )
+})
+
 t.test('the real entry point: exit codes, stdout, and the stack setup hook (twice)', async (t) => {
   const node = (script: string, args: string[], env: Record<string, string>) =>
     run(process.execPath, ['--import', 'tsx', script, ...args], {
       env: { ...process.env, ...env },
       cwd: `${import.meta.dirname}/..`,
     })
-  const help = await node('src/cli/index.ts', ['db:migrate', '--help'], {})
+  const help = await node('tools/cli/index.ts', ['db:migrate', '--help'], {})
   t.match(help.stdout, /^usage: node dist\/cli\/index\.js db:migrate/)
-  await t.rejects(node('src/cli/index.ts', ['db:create'], { DATABASE_URL: '' }), {
+  await t.rejects(node('tools/cli/index.ts', ['db:create'], { DATABASE_URL: '' }), {
     code: 1,
     stderr: /DATABASE_URL is not set/,
+  })
+  await t.rejects(node('tools/cli/index.ts', ['db:seed'], { DATABASE_URL: 'postgres://x@127.0.0.1:9/x' }), {
+    code: 1,
+    stdout: '',
+    stderr:
+      'db:seed failed: PostgreSQL is unavailable (ECONNREFUSED): is it running, and is the address right?\n',
   })
 
   const db = freshDatabase(t)
@@ -236,12 +281,12 @@ t.test('the real entry point: exit codes, stdout, and the stack setup hook (twic
     ...env,
     CRUDDUR_STACK: JSON.stringify({ ...facts, demoUsers: ['andrewbrown', 'bayko', 'londo'] }),
   }
-  const first = await node('src/stack-setup.ts', [], hookEnv)
+  const first = await node('tools/stack-setup.ts', [], hookEnv)
   t.match(
     first.stdout,
     /created database .*\napplied 0001_create_users\.sql\n.*\ninserted @andrewbrown, @bayko, @londo\ncreated Cognito user andrewbrown\ncreated Cognito user bayko\ncreated Cognito user londo\n3 Cognito user\(s\) in 1 page\(s\).*\ncreated 0 \/ updated 3 \/ unchanged 0 \/ orphaned 0 \/ conflicts 0/,
   )
-  const second = await node('src/stack-setup.ts', [], hookEnv)
+  const second = await node('tools/stack-setup.ts', [], hookEnv)
   t.match(
     second.stdout,
     /exists already, nothing to do\n.*up to date.*\nalready present: @andrewbrown, @bayko, @londo\nCognito user andrewbrown exists already\n(.*\n){2}.*\ncreated 0 \/ updated 0 \/ unchanged 3/,
@@ -263,7 +308,7 @@ t.test('the real entry point: exit codes, stdout, and the stack setup hook (twic
     t.equal(user.UserAttributes?.find((a) => a.Name === 'email_verified')?.Value, 'true')
   }
   await sql.end()
-  await t.rejects(node('src/stack-setup.ts', [], { ...env, CRUDDUR_STACK: '' }), {
+  await t.rejects(node('tools/stack-setup.ts', [], { ...env, CRUDDUR_STACK: '' }), {
     code: 1,
     stderr: /CRUDDUR_STACK/,
   })

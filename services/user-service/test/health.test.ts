@@ -1,28 +1,12 @@
+import { testHealthAndReadiness } from '@cruddur/local-stack/testing'
 import t from 'tap'
 import { build } from './helper.js'
 
-t.test('GET /health answers 200 without touching the database', async (t) => {
-  const app = await build(t)
-  const res = await app.inject({ method: 'GET', url: '/health' })
-  t.equal(res.statusCode, 200)
-  t.same(res.json(), { status: 'ok' })
-})
-
-t.test('GET /ready checks PostgreSQL for real', async (t) => {
-  const app = await build(t)
-  const res = await app.inject({ method: 'GET', url: '/ready' })
-  t.equal(res.statusCode, 200)
-  t.same(res.json(), { status: 'ready', checks: { postgres: 'ok' } })
-})
-
-t.test('GET /ready answers 503 (not a hang, not a 500) when PostgreSQL does not answer', async (t) => {
+testHealthAndReadiness(t, {
+  build,
+  engine: 'postgres',
   // A port nothing listens on: connection refused, like a stopped database.
-  const app = await build(t, { DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:9/nothing' })
-  const started = Date.now()
-  const res = await app.inject({ method: 'GET', url: '/ready' })
-  t.equal(res.statusCode, 503)
-  t.match(res.json(), { statusCode: 503, errors: ['dependency_unavailable'], message: /postgres/ })
-  t.ok(Date.now() - started < 5_000, 'answers within the readiness timeout')
+  unreachable: { DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:9/nothing' },
 })
 
 t.test('unknown routes answer the error shape', async (t) => {

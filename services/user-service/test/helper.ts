@@ -17,7 +17,7 @@ import fp from 'fastify-plugin'
 import postgres from 'postgres'
 import type { Test } from 'tap'
 import app from '../src/app.js'
-import { migrate } from '../src/db/migrate.js'
+import { migrate } from '../src/directory/index.js'
 
 /** A database of this test's own, migrated unless asked not to; dropped after the test. */
 export async function testDatabase(t: Test, options: { migrate?: boolean } = {}) {
@@ -134,4 +134,31 @@ export async function addCognitoUser(
   const sub = res.User?.Attributes?.find((a) => a.Name === 'sub')?.Value
   if (!sub) throw new Error('cognito-local created a user without a sub')
   return sub
+}
+
+/** A body that is not JSON (cut short) posted as JSON: every route answers 400 invalid_json. */
+export function postGarbledJson(
+  app: FastifyInstance,
+  url: string,
+  headers: Record<string, string>,
+  payload: string,
+) {
+  return app.inject({
+    method: 'POST',
+    url,
+    headers: { ...headers, 'content-type': 'application/json' },
+    payload,
+  })
+}
+
+/** The status of an answer and the error codes of its body. */
+export function assertErrors(
+  t: Test,
+  res: { statusCode: number; json(): { errors?: unknown } },
+  status: number,
+  codes: string[],
+  label = `${status} ${codes.join(', ')}`,
+) {
+  t.equal(res.statusCode, status, label)
+  t.same(res.json().errors, codes, label)
 }

@@ -2,7 +2,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import t, { type Test } from 'tap'
-import { loadMigrations, MIGRATIONS_DIR, migrate } from '../src/db/migrate.js'
+import { loadMigrations, MIGRATIONS_DIR, migrate } from '../src/directory/index.js'
 import { sqlClient, testDatabase } from './helper.js'
 
 async function tables(sql: ReturnType<typeof sqlClient>) {

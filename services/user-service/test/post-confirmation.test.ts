@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises'
 import { repoRoot } from '@cruddur/local-stack'
 import { testStack } from '@cruddur/local-stack/testing'
 import t from 'tap'
-import { seed } from '../src/db/seed.js'
-import { build } from './helper.js'
+import { seed } from '../tools/seed.js'
+import { assertErrors, build, postGarbledJson } from './helper.js'
 
 const facts = testStack()
 const headers = { 'x-internal-token': facts.internalToken }
@@ -121,14 +121,8 @@ t.test('a malformed event is a 400 naming the field, never a 500', async (t) => 
     t.equal(res.statusCode, 400, code)
     t.match(res.json().errors, [code.startsWith('invalid_request') ? /^invalid_/ : code], code)
   }
-  const garbled = await app.inject({
-    method: 'POST',
-    url: '/internal/cognito/post-confirmation',
-    headers: { ...headers, 'content-type': 'application/json' },
-    payload: '{"request":',
-  })
-  t.equal(garbled.statusCode, 400)
-  t.same(garbled.json().errors, ['invalid_json'])
+  const garbled = await postGarbledJson(app, '/internal/cognito/post-confirmation', headers, '{"request":')
+  assertErrors(t, garbled, 400, ['invalid_json'])
   const [row] = await app.sql`select count(*)::int as n from users`
   t.equal(row?.n, 0)
 })

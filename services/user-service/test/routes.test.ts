@@ -1,13 +1,13 @@
 import { testStack } from '@cruddur/local-stack/testing'
 import t, { type Test } from 'tap'
-import { build } from './helper.js'
+import { assertErrors, build, postGarbledJson } from './helper.js'
 
 const facts = testStack()
 const internal = { 'x-internal-token': facts.internalToken }
 
 async function seeded(t: Test) {
   const app = await build(t)
-  const { seed } = await import('../src/db/seed.js')
+  const { seed } = await import('../tools/seed.js')
   await seed(app.sql)
   await app.sql`update users set cognito_user_id = 'sub-bayko' where handle = 'bayko'`
   const [bayko] = await app.sql<{ uuid: string }[]>`select uuid from users where handle = 'bayko'`
@@ -94,19 +94,10 @@ t.test('GET /internal/users/by-sub/:sub', async (t) => {
     display_name: 'Andrew Bayko',
     cognito_user_id: 'sub-bayko',
   })
-  const unknown = await app.inject({
-    method: 'GET',
-    url: '/internal/users/by-sub/sub-nobody',
-    headers: internal,
-  })
-  t.equal(unknown.statusCode, 404)
-  t.same(unknown.json().errors, ['user_not_found'])
-  const upper = await app.inject({
-    method: 'GET',
-    url: '/internal/users/by-sub/SUB-BAYKO',
-    headers: internal,
-  })
-  t.equal(upper.statusCode, 404, 'subs are exact, not case-insensitive')
+  const bySub = (sub: string) =>
+    app.inject({ method: 'GET', url: `/internal/users/by-sub/${sub}`, headers: internal })
+  assertErrors(t, await bySub('sub-nobody'), 404, ['user_not_found'])
+  t.equal((await bySub('SUB-BAYKO')).statusCode, 404, 'subs are exact, not case-insensitive')
 })
 
 t.test('GET /internal/users/by-handle/:handle (case-insensitive)', async (t) => {
@@ -119,8 +110,7 @@ t.test('GET /internal/users/by-handle/:handle (case-insensitive)', async (t) => 
     url: '/internal/users/by-handle/nobody',
     headers: internal,
   })
-  t.equal(unknown.statusCode, 404)
-  t.same(unknown.json().errors, ['user_not_found'])
+  assertErrors(t, unknown, 404, ['user_not_found'])
 })
 
 t.test('POST /internal/users/batch', async (t) => {
@@ -153,17 +143,11 @@ t.test('POST /internal/users/batch', async (t) => {
     [{ uuids: [bayko], extra: 1 }, 'invalid_extra'],
   ] as const) {
     const bad = await app.inject({ method: 'POST', url: '/internal/users/batch', headers: internal, payload })
-    t.equal(bad.statusCode, 400, JSON.stringify(payload))
-    t.same(bad.json().errors, [code])
+    assertErrors(t, bad, 400, [code], JSON.stringify(payload))
   }
-  const garbled = await app.inject({
-    method: 'POST',
-    url: '/internal/users/batch',
-    headers: { ...internal, 'content-type': 'application/json' },
-    payload: '{"uuids": [',
-  })
-  t.equal(garbled.statusCode, 400)
-  t.same(garbled.json().errors, ['invalid_json'])
+  assertErrors(t, await postGarbledJson(app, '/internal/users/batch', internal, '{"uuids": ['), 400, [
+    'invalid_json',
+  ])
 })
 
 t.test('a database that is down answers 503 dependency_unavailable, not 500', async (t) => {

@@ -5,11 +5,10 @@
  */
 import { testStack } from '@cruddur/local-stack/testing'
 import t from 'tap'
-import { type CliIo, runCli } from '../src/cli/commands.js'
-import { cognitoUserPages, syncCognitoUsers } from '../src/cognito/sync.js'
-import { seed } from '../src/db/seed.js'
+import { cognitoUserPages, syncCognitoUsers } from '../src/directory/index.js'
 import { escapeControl, isValidDisplayName, isValidHandle } from '../src/directory/rules.js'
-import { createUsersRepository } from '../src/repositories/users.js'
+import { type CliIo, runCli } from '../tools/cli/commands.js'
+import { seed } from '../tools/seed.js'
 import { addCognitoUser, build, sqlClient, testDatabase, testPool } from './helper.js'
 
 const facts = testStack()
@@ -100,7 +99,7 @@ t.test('the sync reports invalid_handle / invalid_display_name and inserts none 
     email: 'g@example.com',
   })
   const report = await syncCognitoUsers({
-    store: createUsersRepository({ sql }),
+    sql,
     pages: cognitoUserPages(client, userPoolId),
   })
   t.match(report, { created: 1, conflicts: BAD_HANDLES.length + 1 })

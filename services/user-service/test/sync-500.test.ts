@@ -1,8 +1,7 @@
 import t from 'tap'
-import { createBulkUsers } from '../src/cognito/bulk-users.js'
-import { cognitoUserPages, syncCognitoUsers } from '../src/cognito/sync.js'
-import { seed } from '../src/db/seed.js'
-import { createUsersRepository } from '../src/repositories/users.js'
+import { cognitoUserPages, syncCognitoUsers } from '../src/directory/index.js'
+import { createBulkUsers } from '../tools/bulk-users.js'
+import { seed } from '../tools/seed.js'
 import { sqlClient, testDatabase, testPool } from './helper.js'
 
 t.test(
@@ -16,8 +15,8 @@ t.test(
     await createBulkUsers(client, userPoolId, 500, { prefix: 'bulk', concurrency: 8 })
     t.comment(`creating 500 users in cognito-local took ${Date.now() - startedCreate} ms`)
     await createBulkUsers(client, userPoolId, 1, { prefix: 'bayko' }) // handle "bayko0": new
-    const store = createUsersRepository({ sql })
-    const sync = () => syncCognitoUsers({ store, pages: cognitoUserPages(client, userPoolId) })
+    const store = sql
+    const sync = () => syncCognitoUsers({ sql: store, pages: cognitoUserPages(client, userPoolId) })
     const first = await sync()
     t.comment(`first sync: ${first.durationMs} ms, ${first.sqlStatements} statements`)
     t.match(first, { cognitoUsers: 501, created: 501, updated: 0, conflicts: 0, orphaned: 0 })

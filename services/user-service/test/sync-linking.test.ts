@@ -10,9 +10,8 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider'
 import t, { type Test } from 'tap'
-import { formatSyncReport } from '../src/cli/commands.js'
-import { cognitoUserPages, syncCognitoUsers } from '../src/cognito/sync.js'
-import { createUsersRepository } from '../src/repositories/users.js'
+import { cognitoUserPages, syncCognitoUsers } from '../src/directory/index.js'
+import { formatSyncReport } from '../tools/cli/commands.js'
 import { addCognitoUser, sqlClient, testDatabase, testPool } from './helper.js'
 
 /** A pool (with an app client, for public SignUp) and a database holding one unlinked row. */
@@ -25,8 +24,8 @@ async function fixture(t: Test) {
   const db = await testDatabase(t)
   const sql = sqlClient(t, db.url)
   await sql`insert into users (display_name, handle, email) values ('Legacy Victim', 'legacyuser', 'legacy@victim.example')`
-  const store = createUsersRepository({ sql })
-  const sync = () => syncCognitoUsers({ store, pages: cognitoUserPages(client, userPoolId) })
+  const store = sql
+  const sync = () => syncCognitoUsers({ sql: store, pages: cognitoUserPages(client, userPoolId) })
   const row = async () => {
     const [r] = await sql<{ handle: string; cognito_user_id: string | null }[]>`
       select handle, cognito_user_id from users where lower(handle) = 'legacyuser'`

@@ -4,8 +4,14 @@ import {
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider'
 import t from 'tap'
-import { cognitoUserPages, newSyncState, planPage, syncCognitoUsers, toRecord } from '../src/cognito/sync.js'
-import { createUsersRepository } from '../src/repositories/users.js'
+import {
+  cognitoUserPages,
+  countUsers,
+  newSyncState,
+  planPage,
+  syncCognitoUsers,
+  toRecord,
+} from '../src/directory/index.js'
 import { sqlClient, testDatabase } from './helper.js'
 
 /**
@@ -61,7 +67,7 @@ t.test('every page is read, following PaginationToken with the page size asked f
 t.test('a pool larger than a page: all users synced, 2 statements per page + 1', async (t) => {
   const db = await testDatabase(t)
   const sql = sqlClient(t, db.url)
-  const store = createUsersRepository({ sql })
+  const store = sql
   const users = Array.from({ length: 130 }, (_, i) => cognitoUser(i))
   // the 61st user claims the handle of the 1st, on another page
   users[60] = cognitoUser(60, [{ Name: 'preferred_username', Value: 'USER0' }])
@@ -70,7 +76,7 @@ t.test('a pool larger than a page: all users synced, 2 statements per page + 1',
   )
   const progress: number[] = []
   const report = await syncCognitoUsers({
-    store,
+    sql: store,
     pages: cognitoUserPages(new PagingPool(users), 'us-east-1_x', 60),
     onProgress: (p) => progress.push(p.users),
   })
@@ -80,8 +86,11 @@ t.test('a pool larger than a page: all users synced, 2 statements per page + 1',
     report.conflictDetails.map((c) => [c.kind, c.username]),
     [['duplicate_handle', 'user60']],
   )
-  t.equal(await store.count(), 129)
-  const again = await syncCognitoUsers({ store, pages: cognitoUserPages(new PagingPool(users), 'x_y', 60) })
+  t.equal(await countUsers(store), 129)
+  const again = await syncCognitoUsers({
+    sql: store,
+    pages: cognitoUserPages(new PagingPool(users), 'x_y', 60),
+  })
   t.match(again, { unchanged: 129, created: 0, updated: 0, conflicts: 1, sqlStatements: 3 + 1 }, 'no writes')
 })
 

@@ -4,9 +4,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider'
 import { testStack } from '@cruddur/local-stack/testing'
 import t, { type Test } from 'tap'
-import { cognitoUserPages, syncCognitoUsers } from '../src/cognito/sync.js'
-import { seed } from '../src/db/seed.js'
-import { createUsersRepository } from '../src/repositories/users.js'
+import { cognitoUserPages, syncCognitoUsers } from '../src/directory/index.js'
+import { seed } from '../tools/seed.js'
 import { addCognitoUser, buildWithEnv, sqlClient, testEnv, testPool } from './helper.js'
 
 const facts = testStack()
@@ -16,9 +15,9 @@ async function fixture(t: Test) {
   const { client, userPoolId } = await testPool(t)
   const { db } = await testEnv(t)
   const sql = sqlClient(t, db.url)
-  const store = createUsersRepository({ sql })
+  const store = sql
   const sync = (dryRun = false) =>
-    syncCognitoUsers({ store, pages: cognitoUserPages(client, userPoolId), dryRun })
+    syncCognitoUsers({ sql: store, pages: cognitoUserPages(client, userPoolId), dryRun })
   const rows = async () => [
     ...(await sql<{ handle: string; email: string; display_name: string; cognito_user_id: string | null }[]>`
       select handle, email, display_name, cognito_user_id from users order by lower(handle)`),

@@ -15,34 +15,17 @@ import {
   wholeConversation,
 } from './lib/http.js'
 import { accessLines, assertNoSecretsLogged, parsed } from './lib/logs.js'
-import { type System, startSystem } from './lib/system.js'
-import { createUsers, type TestUser } from './lib/users.js'
+import { systemWithPeople, type TestUser } from './lib/users.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 const startedAt = Date.now()
-let system: System
-let alice: TestUser
-let bob: TestUser
-let carol: TestUser
-let dave: TestUser
-let erin: TestUser
+const {
+  system,
+  people: { alice, bob, carol, dave, erin },
+} = await systemWithPeople(t, 'e2e', 'e2e', ['alice', 'bob', 'carol', 'dave', 'erin'])
 let group = ''
 const sent: string[] = []
-
-t.before(async () => {
-  system = await startSystem('e2e')
-  ;[alice, bob, carol, dave, erin] = (await createUsers(system, 'e2e', 5)) as [
-    TestUser,
-    TestUser,
-    TestUser,
-    TestUser,
-    TestUser,
-  ]
-})
-t.teardown(async () => {
-  await system?.stop()
-})
 
 async function send(from: TestUser, body: Record<string, string>, headers?: Record<string, string>) {
   figures.sendsAttempted++

@@ -9,26 +9,21 @@ import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
 import { call, type ErrorBody, type ListedMessage, type Reply, type SentMessage } from './lib/http.js'
 import { accessLines, assertNoSecretsLogged } from './lib/logs.js'
-import { eventually, type System, startSystem } from './lib/system.js'
-import { createUsers, type TestUser } from './lib/users.js'
+import { eventually } from './lib/system.js'
+import { systemWithPeople } from './lib/users.js'
 
 const WEB = 'http://localhost:23000'
 const FRONTEND_URL = `${WEB},https://web.cruddur.test`
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
-let system: System
-let alice: TestUser
-let bob: TestUser
-let carol: TestUser
+const {
+  system,
+  people: { alice, bob, carol },
+} = await systemWithPeople(t, 'gateway', 'gw', ['alice', 'bob', 'carol'], {
+  gateway: true,
+  frontendUrl: FRONTEND_URL,
+})
 let group = ''
-
-t.before(async () => {
-  system = await startSystem('gateway', { gateway: true, frontendUrl: FRONTEND_URL })
-  ;[alice, bob, carol] = (await createUsers(system, 'gw', 3)) as [TestUser, TestUser, TestUser]
-})
-t.teardown(async () => {
-  await system?.stop()
-})
 
 interface BrowserCall {
   token?: string

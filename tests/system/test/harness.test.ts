@@ -4,13 +4,9 @@
  * really stalls traffic while held, and stop() leaves nothing listening.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import {
-  CreateTableCommand,
-  GetItemCommand,
-  ListTablesCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb'
+import { GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb'
 import { isPortFree, localDynamoClient } from '@cruddur/local-stack'
+import { createScratchTable } from '@cruddur/local-stack/testing'
 import postgres from 'postgres'
 import t from 'tap'
 import { type System, startSystem } from './lib/system.js'
@@ -28,14 +24,7 @@ t.test('DynamoDB Local killed -9 restarts on the same port with its data', async
   // Through the proxy, as messaging-service talks to it.
   const client = localDynamoClient(system.facts.dynamodb.endpoint)
   t.teardown(() => client.destroy())
-  await client.send(
-    new CreateTableCommand({
-      TableName: 'harness',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  )
+  await createScratchTable(client, 'harness')
   await client.send(new PutItemCommand({ TableName: 'harness', Item: { pk: { S: 'acknowledged' } } }))
   await system.killDynamo()
   await t.rejects(client.send(new ListTablesCommand({})), 'nothing answers while it is down')

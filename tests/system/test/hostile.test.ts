@@ -19,8 +19,7 @@ import {
 } from './lib/http.js'
 import { remint, tokenAttacks } from './lib/jwt.js'
 import { assertNoSecretsLogged } from './lib/logs.js'
-import { type System, startSystem } from './lib/system.js'
-import { createUsers, type TestUser } from './lib/users.js'
+import { systemWithPeople, type TestUser } from './lib/users.js'
 
 const startedAt = Date.now()
 /** Generated cases per property; FC_RUNS raises it for a longer local soak. */
@@ -31,24 +30,16 @@ const RUNS = Number(process.env.FC_RUNS ?? 100)
  */
 const SEED = process.env.FC_SEED === 'random' ? Date.now() % 2 ** 31 : Number(process.env.FC_SEED ?? 20261128)
 const fcParams = { numRuns: RUNS, seed: SEED }
-let system: System
-let alice: TestUser
-let bob: TestUser
-let carol: TestUser
-let dave: TestUser
+const {
+  system,
+  people: { alice, bob, carol, dave },
+} = await systemWithPeople(t, 'hostile', 'hst', ['alice', 'bob', 'carol', 'dave'])
 /** alice↔bob, alice↔carol and carol↔dave, three messages each. */
 let ab = ''
 let ac = ''
 let cd = ''
 
 t.before(async () => {
-  system = await startSystem('hostile')
-  ;[alice, bob, carol, dave] = (await createUsers(system, 'hst', 4)) as [
-    TestUser,
-    TestUser,
-    TestUser,
-    TestUser,
-  ]
   const start = async (from: TestUser, to: TestUser) => {
     let group = ''
     for (let i = 0; i < 3; i++) {
@@ -67,9 +58,6 @@ t.before(async () => {
   ab = await start(alice, bob)
   ac = await start(alice, carol)
   cd = await start(carol, dave)
-})
-t.teardown(async () => {
-  await system?.stop()
 })
 
 type Service = 'messaging' | 'users'
@@ -185,6 +173,21 @@ const anyJson = fc.jsonValue({ maxDepth: 3 })
 const headerValue = fc
   .string({ unit: 'binary-ascii', maxLength: 60 })
   .filter((s) => /^[\t\x20-\x7e]*$/.test(s))
+/** Up to `maxKeys` of the headers the services read (and `more`), each with any printable value. */
+const hostileHeaders = (maxKeys: number, ...more: string[]) =>
+  fc.dictionary(
+    fc.constantFrom(
+      'content-type',
+      'idempotency-key',
+      'x-request-id',
+      'accept',
+      'origin',
+      'x-internal-token',
+      ...more,
+    ),
+    headerValue,
+    { maxKeys },
+  )
 /** A path segment: anything, percent-encoded, or raw characters that are legal in a URL. */
 /** encodeURIComponent, but a lone surrogate (which it refuses) becomes invalid UTF-8 on the wire. */
 function encodeSegment(s: string): string {
@@ -461,22 +464,11 @@ t.test('handle and uuid injection attempts are just not found', async (t) => {
     expectStatus(t, profile, [400, 404], `profile @${JSON.stringify(handle)}: ${profile.status}`)
     if (profile.status === 404) t.same((profile.json as ErrorBody).errors, ['user_not_found'])
     t.ok(Date.now() - t0 < 3_000, 'no injected sleep ran')
-    const byHandle = await probe(
-      'users',
-      'GET',
-      `/internal/users/by-handle/${encodeSegment(handle)}`,
-      { headers: internal },
-      [handle],
-    )
-    expectStatus(t, byHandle, [400, 404], `internal by-handle: ${byHandle.status}`)
-    const bySub = await probe(
-      'users',
-      'GET',
-      `/internal/users/by-sub/${encodeSegment(handle)}`,
-      { headers: internal },
-      [handle],
-    )
-    expectStatus(t, bySub, [400, 404], `internal by-sub: ${bySub.status}`)
+    for (const lookup of ['by-handle', 'by-sub']) {
+      const path = `/internal/users/${lookup}/${encodeSegment(handle)}`
+      const res = await probe('users', 'GET', path, { headers: internal }, [handle])
+      expectStatus(t, res, [400, 404], `internal ${lookup}: ${res.status}`)
+    }
     const sendTo = await probe(
       'messaging',
       'POST',
@@ -624,6 +616,32 @@ t.test('GET /api/messages/:uuid and /api/message_groups: generated params and qu
   )
 })
 
+t.test('POST /api/message_groups/:uuid/read: generated params and bodies', async (t) => {
+  await property(
+    t,
+    'read position params and bodies',
+    fc.asyncProperty(
+      fc.oneof(segment, fc.constant(ab)),
+      fc.oneof(
+        anyJson,
+        fc.record({ up_to: fc.oneof(fc.uuid(), anyText, anyJson), extra: anyJson }, { requiredKeys: [] }),
+      ),
+      async (param, body) => {
+        const res = await probe(
+          'messaging',
+          'POST',
+          `/api/message_groups/${param}/read`,
+          { token: carol.accessToken, body },
+          [safeDecode(param)],
+        )
+        // Carol is not in alice↔bob: never a read position there.
+        if (res.status === 200 && param === ab)
+          throw new Error('carol moved a read position in a conversation of others')
+      },
+    ),
+  )
+})
+
 t.test('headers: generated Authorization, Content-Type and Idempotency-Key', async (t) => {
   await property(
     t,
@@ -654,35 +672,19 @@ t.test('headers: generated Authorization, Content-Type and Idempotency-Key', asy
   await property(
     t,
     'any headers alongside a valid token',
-    fc.asyncProperty(
-      fc.dictionary(
-        fc.constantFrom(
-          'content-type',
-          'idempotency-key',
-          'x-request-id',
-          'accept',
-          'origin',
-          'x-forwarded-for',
-          'content-encoding',
-          'x-internal-token',
-        ),
-        headerValue,
-        { maxKeys: 4 },
-      ),
-      async (headers) => {
-        await probe(
-          'messaging',
-          'POST',
-          '/api/messages',
-          {
-            token: alice.accessToken,
-            rawBody: JSON.stringify({ message_group_uuid: ab, message: 'header fuzz' }),
-            headers,
-          },
-          Object.values(headers),
-        )
-      },
-    ),
+    fc.asyncProperty(hostileHeaders(4, 'x-forwarded-for', 'content-encoding'), async (headers) => {
+      await probe(
+        'messaging',
+        'POST',
+        '/api/messages',
+        {
+          token: alice.accessToken,
+          rawBody: JSON.stringify({ message_group_uuid: ab, message: 'header fuzz' }),
+          headers,
+        },
+        Object.values(headers),
+      )
+    }),
   )
 })
 
@@ -814,6 +816,9 @@ t.test('every route in the OpenAPI description of each service', async (t) => {
     'GET /api/message_groups',
     'GET /api/messages/{message_group_uuid}',
     'POST /api/messages',
+    'POST /api/message_groups/{message_group_uuid}/typing',
+    'POST /api/stream/ticket',
+    'GET /api/stream',
     'GET /api/users/@{handle}/short',
     'POST /internal/users/batch',
     'POST /internal/cognito/post-confirmation',
@@ -827,18 +832,7 @@ t.test('every route in the OpenAPI description of each service', async (t) => {
       fc.constantFrom(...routes),
       fc.array(segment, { minLength: 3, maxLength: 3 }),
       query,
-      fc.dictionary(
-        fc.constantFrom(
-          'content-type',
-          'idempotency-key',
-          'x-request-id',
-          'accept',
-          'x-internal-token',
-          'origin',
-        ),
-        headerValue,
-        { maxKeys: 3 },
-      ),
+      hostileHeaders(3),
       fc.option(fc.oneof(anyJson, messageBody)),
       fc.boolean(),
       async (route, values, q, headers, body, authorized) => {

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
 import { acknowledgedMessages, figures, reportFigures } from './lib/figures.js'
 import {
+  conversationList,
   type ErrorBody,
   type ListedMessage,
   messaging,
@@ -159,12 +160,7 @@ t.test('200 concurrent sends into one conversation', async (t) => {
     'both participants read the same stable order (same-millisecond messages included)',
   )
   for (const me of [p, q]) {
-    const groups = await messaging<Array<{ uuid: string; message: string; created_at: string }>>(
-      system,
-      'GET',
-      '/api/message_groups',
-      { token: me.accessToken },
-    )
+    const groups = await conversationList(system, me.accessToken)
     const entry = groups.json.find((g) => g.uuid === group)
     t.equal(entry?.message, messages.at(-1)?.message, `${me.handle}'s list shows the newest message`)
     t.equal(entry?.created_at, messages.at(-1)?.created_at)
@@ -246,12 +242,7 @@ t.test('50 conversations started and written to in parallel', async (t) => {
     )
     const newest = messages.at(-1)
     const hubEntry = hubList.json.find((g) => g.uuid === group)
-    const partnerList = await messaging<Array<{ uuid: string; handle: string; message: string }>>(
-      system,
-      'GET',
-      '/api/message_groups',
-      { token: partner.accessToken },
-    )
+    const partnerList = await conversationList(system, partner.accessToken)
     const partnerEntry = partnerList.json.find((g) => g.uuid === group)
     if (
       hubEntry?.message === newest?.message &&

@@ -16,6 +16,9 @@ import { type CountingProxy, startCountingProxy } from './counting-proxy.js'
 
 type ManagedProcess = Awaited<ReturnType<typeof startService>>
 
+/** The benchmark's send limit per caller and window: high enough never to answer 429. */
+export const BENCH_SEND_RATE_LIMIT_MAX = 1_000_000
+
 export interface Harness {
   facts: StackFacts
   /** DynamoDB Local itself (the services talk to it through `proxy`). */
@@ -112,7 +115,11 @@ export async function startHarness(
     const ddb = createDynamoClient({ region: facts.region, endpoint: facts.dynamodb.endpoint })
     await ensureTable(ddb, facts.dynamodb.table).finally(() => ddb.destroy())
     const messagingService = await withCpuProfile(cpuProfDir, () =>
-      startService(root, 'messaging-service', messagingFacts, quiet('messaging-service'), 'warn'),
+      startService(root, 'messaging-service', messagingFacts, quiet('messaging-service'), 'warn', {
+        // The load is a few callers sending as fast as they can: the per-caller send limit
+        // (30 per 3 s by default) would measure the limiter, not the service.
+        env: { SEND_RATE_LIMIT_MAX: String(BENCH_SEND_RATE_LIMIT_MAX) },
+      }),
     )
     cleanup.push(() => messagingService.stop())
     const gateway = withGateway ? await startGateway(root, facts) : undefined

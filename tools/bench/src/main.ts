@@ -1,10 +1,16 @@
 /**
  * pnpm bench: starts a throw-away local stack and both services, runs the scenarios of issue 6
  * (docs/performance.md) after a warm-up each, prints tables and writes bench/results.json.
- * Env: BENCH_SCENARIOS (default 1,2,3,4,5,6,7,8), BENCH_DURATION (s per measurement, default 5),
+ * Env: BENCH_SCENARIOS (default 1,2,3,4,5,6,7,8,9,10), BENCH_DURATION (s per measurement, default 5),
  * BENCH_WARMUP (s, default 1), BENCH_CONCURRENCY (default 1,16,64), BENCH_GATEWAY_CONCURRENCY
- * (scenario 7, default 1,16), BENCH_SYNC_USERS (10000),
+ * (scenario 7, default 1,16), BENCH_SYNC_USERS (50000),
  * BENCH_SYNC_SDK_USERS (300), BENCH_WEB_VISITS (scenario 8, default 5), BENCH_CPU_PROF=1 (profile both services during 1–2; slows them).
+ * Scenario 9 (the stream): BENCH_RT_RATES (sends/s, default 50,200), BENCH_RT_SECONDS (per rate
+ * and setup, 5), BENCH_RT_PAIRS (16), BENCH_RT_IDLE_USERS (50), BENCH_RT_MEMORY_STREAMS (2000),
+ * BENCH_RT_LOAD_STREAMS (500), BENCH_RT_LOAD_CONCURRENCY (16); part 3 runs BENCH_DURATION per side.
+ * Scenario 10 (cost that does not grow): BENCH_GROWTH_MESSAGES (messages of the big conversation,
+ * default 100000), BENCH_GROWTH_CONVERSATIONS (conversations of the big list, default 5000); the
+ * small side is 100 of each; BENCH_DURATION per side and pair.
  */
 import { execFile } from 'node:child_process'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
@@ -19,9 +25,11 @@ import { type CpuProfile, summarizeProfile } from './profile-summary.js'
 import {
   capacityTable,
   gatewayTable,
+  growthTable,
   loadTable,
   memoryTable,
   profileTable,
+  realtimeTable,
   startupTable,
   syncTable,
   webPageTable,
@@ -29,6 +37,8 @@ import {
 import { measureCapacity } from './scenarios/capacity.js'
 import { measureCognitoSync } from './scenarios/cognito-sync.js'
 import { measureGatewayOverhead } from './scenarios/gateway-overhead.js'
+import { measureGrowth } from './scenarios/growth.js'
+import { measureRealtime } from './scenarios/realtime.js'
 import { measureServiceLoad } from './scenarios/service-load.js'
 import { measureStartup } from './scenarios/startup.js'
 import { measureWebPage } from './scenarios/web-page.js'
@@ -43,14 +53,27 @@ const list = (raw: string | undefined, fallback: number[]) =>
         .map((s) => Number(s.trim()))
         .filter((n) => Number.isFinite(n) && n > 0)
     : fallback
-const scenarios = new Set(list(env.BENCH_SCENARIOS, [1, 2, 3, 4, 5, 6, 7, 8]))
+const scenarios = new Set(list(env.BENCH_SCENARIOS, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))
 const durationS = Number(env.BENCH_DURATION ?? 5)
 const warmupS = Number(env.BENCH_WARMUP ?? 1)
 const levels = list(env.BENCH_CONCURRENCY, [1, 16, 64])
 const gatewayLevels = list(env.BENCH_GATEWAY_CONCURRENCY, [1, 16])
-const syncUsers = Number(env.BENCH_SYNC_USERS ?? 10_000)
+const syncUsers = Number(env.BENCH_SYNC_USERS ?? 50_000)
 const sdkUsers = Number(env.BENCH_SYNC_SDK_USERS ?? 300)
 const webVisits = Number(env.BENCH_WEB_VISITS ?? 5)
+const growth = {
+  messages: Number(env.BENCH_GROWTH_MESSAGES ?? 100_000),
+  conversations: Number(env.BENCH_GROWTH_CONVERSATIONS ?? 5_000),
+}
+const realtime = {
+  rates: list(env.BENCH_RT_RATES, [50, 200]),
+  deliveryS: Number(env.BENCH_RT_SECONDS ?? 5),
+  pairs: Number(env.BENCH_RT_PAIRS ?? 16),
+  idleUsers: Number(env.BENCH_RT_IDLE_USERS ?? 50),
+  memoryStreams: Number(env.BENCH_RT_MEMORY_STREAMS ?? 2000),
+  loadStreams: Number(env.BENCH_RT_LOAD_STREAMS ?? 500),
+  loadConcurrency: Number(env.BENCH_RT_LOAD_CONCURRENCY ?? 16),
+}
 const cpuProf = env.BENCH_CPU_PROF === '1' || env.BENCH_CPU_PROF === 'true'
 
 const print = (line: string) => process.stdout.write(`${line}\n`)
@@ -64,13 +87,24 @@ const results: Record<string, unknown> = {
     memGiB: Math.round(os.totalmem() / 2 ** 30),
   },
   loadAverageAtStart: os.loadavg().map((n) => Math.round(n * 100) / 100),
-  settings: { durationS, warmupS, levels, gatewayLevels, syncUsers, sdkUsers, scenarios: [...scenarios] },
+  settings: {
+    durationS,
+    warmupS,
+    levels,
+    gatewayLevels,
+    syncUsers,
+    sdkUsers,
+    realtime,
+    growth,
+    scenarios: [...scenarios],
+  },
 }
 const tables: string[] = []
 
+const userServiceCli = path.join(root, 'services', 'user-service', 'dist', 'cli', 'index.js')
+
 async function migrateWithCli(url: string) {
-  const cli = path.join(root, 'services', 'user-service', 'dist', 'cli', 'index.js')
-  await promisify(execFile)(process.execPath, [cli, 'db:migrate'], {
+  await promisify(execFile)(process.execPath, [userServiceCli, 'db:migrate'], {
     env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
   })
 }
@@ -79,7 +113,7 @@ async function main() {
   const t0 = Date.now()
   let harness: Harness | undefined
   let profiles: { dir: string; pids: Record<string, string> } | undefined
-  const needHarness = [1, 2, 3, 4, 6, 7, 8].some((s) => scenarios.has(s))
+  const needHarness = [1, 2, 3, 4, 6, 7, 8, 9, 10].some((s) => scenarios.has(s))
   // Ctrl-C: stop the engines and services we started (and their temp folders), then leave.
   process.once('SIGINT', () => {
     print('\ninterrupted: stopping the stack…')
@@ -88,7 +122,7 @@ async function main() {
   })
   try {
     if (needHarness) {
-      const services = [1, 2, 6, 7, 8].some((s) => scenarios.has(s))
+      const services = [1, 2, 6, 7, 8, 9, 10].some((s) => scenarios.has(s))
       print(services ? 'starting the stack and both services…' : 'starting the engines…')
       const cpuProfDir =
         cpuProf && services ? path.join(root, 'bench', 'profiles', `${Date.now()}`) : undefined
@@ -145,6 +179,25 @@ async function main() {
       results.webPage = web
       tables.push(webPageTable(web))
     }
+    if (harness && scenarios.has(9)) {
+      const rt = await measureRealtime(harness, {
+        root,
+        ...realtime,
+        warmupS,
+        loadS: durationS,
+        print,
+      })
+      results.realtime = rt
+      tables.push(realtimeTable(rt))
+    }
+    if (harness && scenarios.has(10)) {
+      print(
+        `scenario 10: seeding a conversation of ${growth.messages} messages and a user with ${growth.conversations} conversations`,
+      )
+      const g = await measureGrowth(harness, { ...growth, durationS, warmupS, print })
+      results.growth = g
+      tables.push(growthTable(g))
+    }
     if (harness && scenarios.has(3)) {
       print('scenario 3: capacity per pattern, new design vs. the original')
       const engine = { region: harness.facts.region, endpoint: harness.engineEndpoint }
@@ -167,6 +220,7 @@ async function main() {
           sdkUsers,
           databaseUrl: db.url,
           region: harness.facts.region,
+          cli: userServiceCli,
           prepareDatabase: migrateWithCli,
           print,
         })

@@ -1,15 +1,9 @@
 import t from 'tap'
-import {
-  capacityTable,
-  gatewayTable,
-  loadTable,
-  memoryTable,
-  profileTable,
-  startupTable,
-  syncTable,
-} from '../src/report.js'
+import * as report from '../src/report.js'
 import type { PatternRow } from '../src/scenarios/capacity.js'
 import type { CognitoSyncResult } from '../src/scenarios/cognito-sync.js'
+import type { GrowthResult } from '../src/scenarios/growth.js'
+import type { RealtimeResult } from '../src/scenarios/realtime.js'
 import type { LoadPair, ServiceLoadResult } from '../src/scenarios/service-load.js'
 
 const summary = (rps: number, p50: number, p99: number) => ({
@@ -23,26 +17,34 @@ const summary = (rps: number, p50: number, p99: number) => ({
   meanMs: p50,
 })
 
-t.test('the load table shows both paths, their ratio and the DynamoDB requests per request', async (t) => {
-  const pair: LoadPair = {
-    concurrency: 16,
-    service: { ...summary(1000, 10, 30), sent: 5016, statuses: { 200: 5000 } },
-    raw: { ...summary(2000, 5, 12), sent: 10000, statuses: {} },
-    rpsRatio: 0.5,
-    p50Ratio: 2,
-    p99Ratio: 2.5,
-    ddbRequestsPerRequest: 1,
-    ddbRequestsByOperation: { Query: 5000 },
-    rawDdbRequestsPerCall: 1,
-    userServiceRequestsPerRequest: 0.002,
-  }
-  const text = loadTable('Scenario 1', [pair])
-  t.match(text, /^Scenario 1\n/)
-  t.match(
-    text,
-    /\| 16 +\| 1000 +\| 2000 +\| 0\.5× +\| 10 \/ 30 +\| 5 \/ 12 +\| 2× +\| 2\.5× +\| 1 \(1\) +\| 0\.002 +\| 0\/0 +\|/,
-  )
-})
+t.test(
+  'the load table shows the service beside both baselines, the ratios and the added latency',
+  async (t) => {
+    const pair: LoadPair = {
+      concurrency: 16,
+      service: { ...summary(1000, 10, 30), sent: 5016, statuses: { 200: 5000 } },
+      raw: { ...summary(2000, 5, 12), sent: 10000, statuses: {} },
+      lean: { ...summary(2500, 4, 10), sent: 12500, statuses: {} },
+      rpsRatio: 0.5,
+      p50Ratio: 2,
+      p99Ratio: 2.5,
+      leanRpsRatio: 0.4,
+      leanP99Ratio: 3,
+      addedP50Ms: 6,
+      ddbRequestsPerRequest: 1,
+      ddbRequestsByOperation: { Query: 5000 },
+      rawDdbRequestsPerCall: 1,
+      userServiceRequestsPerRequest: 0.002,
+    }
+    const text = report.loadTable('Scenario 1', [pair])
+    t.match(text, /^Scenario 1\n/)
+    t.match(
+      text,
+      /\| 16 +\| 1000 +\| 2000 +\| 2500 +\| 0\.5× +\| 0\.4× +\| 10 \/ 30 +\| 5 \/ 12 +\| 4 \/ 10 +\| 6 +\| 3× +\| 1 \(1\) +\| 0\.002 +\| 0\/0\/0 +\|/,
+    )
+    t.match(text, /lean = the low-level client/)
+  },
+)
 
 t.test('the memory table says when the peak could not be reset', async (t) => {
   const m: ServiceLoadResult = {
@@ -64,13 +66,16 @@ t.test('the memory table says when the peak could not be reset', async (t) => {
         userServiceByOperation: {},
       },
     },
-    memory: { 'user-service': { peakMiB: 90, rssMiB: 80, startRssMiB: 60 }, 'messaging-service': null },
+    memory: {
+      'user-service': { peakMiB: 90, rssMiB: 80, startRssMiB: 60, settledRssMiB: 63 },
+      'messaging-service': null,
+    },
     peakResetWorked: false,
   }
-  const text = memoryTable(m)
+  const text = report.memoryTable(m)
   t.match(text, /peak since process start/)
-  t.match(text, /\| user-service +\| 60 +\| 90 +\| 80 +\| 1\.5× +\|/)
-  t.match(text, /\| messaging-service +\| – +\| – +\| – +\| – +\|/)
+  t.match(text, /\| user-service +\| 60 +\| 90 +\| 80 +\| 63 +\| \+5 % +\|/)
+  t.match(text, /\| messaging-service +\| – +\| – +\| – +\| – +\| – +\|/)
 })
 
 t.test('the capacity table puts the original beside the new design', async (t) => {
@@ -91,7 +96,7 @@ t.test('the capacity table puts the original beside the new design', async (t) =
     },
   ]
   t.match(
-    capacityTable(rows),
+    report.capacityTable(rows),
     /\| C +\| send +\| 6 +\| 0\.5 R \/ 9 W +\| 1 +\| 0 R \/ 6 W +\| 0 R \/ 6 W +\| 1\.5× +\| – +\|/,
   )
 })
@@ -106,11 +111,26 @@ t.test('the sync and start-up tables carry the ratios', async (t) => {
     link: { original: run(2, 100), service: run(0.5, 3), timeRatio: 4, statementRatio: 33.33 },
     rerun: { original: run(2, 100), service: run(0.2, 2), timeRatio: 10, statementRatio: 50 },
     cognitoLocalPages: 1,
+    cli: { seconds: 1.5, statements: 3, durationMs: 1200, created: 0, updated: 100, peakRssMiB: 88.5 },
   }
-  const sync = syncTable(s)
+  const sync = report.syncTable(s)
   t.match(sync, /of 100 users/)
+  t.match(
+    sync,
+    /The CLI \(cognito:sync, own process, linking all 100\): 1\.5 s, 3 SQL statements, peak RSS 88\.5 MiB \(cognito-local answers the whole pool in one ListUsers page/,
+  )
+  t.notMatch(
+    report.syncTable({ ...s, cognitoLocalPages: 2 }),
+    /one ListUsers page/,
+    'said only when it is so',
+  )
+  t.match(
+    report.syncTable({ ...s, cli: { ...s.cli, peakRssMiB: null } }),
+    /peak RSS – MiB/,
+    'an unreadable peak is a dash, not 0',
+  )
   t.match(sync, /\| link all \(unlinked rows\): user-service +\| 0\.5 +\| 3 +\| 4× +\| 33\.33× +\|/)
-  const start = startupTable({
+  const start = report.startupTable({
     cold: { readyS: 20, enginesS: 5, stopS: 1, exitCode: 0, portsFreed: true },
     warm: { readyS: 10, enginesS: 4, stopS: 1, exitCode: 0, portsFreed: false },
     warmOverCold: 0.5,
@@ -122,7 +142,7 @@ t.test('the sync and start-up tables carry the ratios', async (t) => {
 })
 
 t.test('the profile table lists the hottest functions and the areas', async (t) => {
-  const text = profileTable('messaging-service', {
+  const text = report.profileTable('messaging-service', {
     busyMs: 100,
     byArea: [{ area: 'aws-jwt-verify', ms: 40, percent: 40 }],
     byFunction: [{ fn: 'verify jwt.js:10', area: 'aws-jwt-verify', ms: 40, percent: 40 }],
@@ -149,13 +169,13 @@ t.test('a pattern that is part of another request says so instead of 0 requests'
       readRatio: null,
     },
   ]
-  const text = capacityTable(rows)
+  const text = report.capacityTable(rows)
   t.match(text, /\| E +\| lists +\| 5 +\| 0 R \/ 8 W +\| in C +\|/)
   t.match(text, /\| 2 \(1 cancelled\) +\|/)
 })
 
 t.test('the gateway table shows both paths, the req/s ratio and the added latency', async (t) => {
-  const text = gatewayTable([
+  const text = report.gatewayTable([
     {
       concurrency: 16,
       direct: { ...summary(1000, 10, 30), sent: 5000, statuses: { 200: 5000 } },
@@ -167,4 +187,86 @@ t.test('the gateway table shows both paths, the req/s ratio and the added latenc
   ])
   t.match(text, /^Scenario 7 — /)
   t.match(text, /\| 16 +\| 800 +\| 1000 +\| 0\.8× +\| 12\.5 \/ 34 +\| 10 \/ 30 +\| 2\.5 +\| 4 +\| 0\/0 +\|/)
+})
+
+t.test(
+  'the realtime table keeps negative latencies, counts misses and says whether GC was forced',
+  async (t) => {
+    const merged = (rps: number) => ({
+      ...summary(rps, 90, 300),
+      sent: rps * 5,
+      statuses: { '200': rps * 5 },
+    })
+    const r: RealtimeResult = {
+      delivery: [
+        {
+          setup: '2 instances + Redis',
+          rate: 200,
+          achievedRate: 120.5,
+          sends: 1000,
+          delivered: 999,
+          missed: 1,
+          duplicates: 0,
+          unexpected: 2,
+          negative: 199,
+          p50Ms: 0.22,
+          p99Ms: 34.72,
+          minMs: -52.54,
+          maxMs: 67.02,
+          fromRequestP50Ms: 40,
+          fromRequestP99Ms: 160,
+          sendErrors: 0,
+          maxScheduleLagMs: 3,
+        },
+      ],
+      memory: {
+        streams: 2000,
+        users: 50,
+        openS: 17.4,
+        before: { rssKiB: 123372, heapUsedKiB: 28003 },
+        after: { rssKiB: 164844, heapUsedKiB: 50858 },
+        closed: { rssKiB: 166124, heapUsedKiB: 30515 },
+        rssKiBPerStream: 20.7,
+        heapKiBPerStream: 11.4,
+        gcForced: false,
+      },
+      sendLoad: { concurrency: 16, streams: 500, none: merged(150), with: merged(135), rpsRatio: 0.9 },
+    }
+    const out = report.realtimeTable(r)
+    t.match(
+      out,
+      /\| 2 instances \+ Redis \| 200 \(120\.5\)\s*\| 1000\s*\| 0\.22\s*\| 34\.72\s*\| -52\.54 \/ 67\.02 \| 40 \/ 160\s*\| 199\s*\| 1\s*\| 0\s*\| 2\s*\| 0\s*\|/,
+    )
+    t.match(out, /memory of 2000 idle streams \(50 users\) on one instance \(no GC forced\)/)
+    t.match(out, /\| RSS\s*\| 120\.5\s*\| 161\s*\| 162\.2\s*\| 20\.7\s*\|/)
+    t.match(out, /\| 500\s*\| 135\s*\| 90 \/ 300\s*\| 0\s*\| 0\.9×/)
+  },
+)
+
+t.test('the growth table puts each big ÷ small ratio beside its goal', async (t) => {
+  const pair = (what: string, big: number, small: number, p50Ratio: number | null) => ({
+    what,
+    big: `big ${what}`,
+    small: `small ${what}`,
+    bigRun: { ...summary(100, big, big * 2), concurrency: 1 },
+    smallRun: { ...summary(100, small, small * 2), concurrency: 1, errors: 2 },
+    p50Ratio,
+    meanRatio: p50Ratio,
+  })
+  const g: GrowthResult = {
+    goal: 1.2,
+    messages: 100_000,
+    conversations: 5_000,
+    seedSeconds: { messages: 30, people: 10, conversations: 5 },
+    pairs: [pair('first page', 2.2, 2, 1.1), pair('page 50', 3, 2, 1.5), pair('list', 1, 0, null)],
+  }
+  const text = report.growthTable(g)
+  t.match(text, /^Scenario 10 — cost that does not grow/)
+  t.match(
+    text,
+    /\| first page +\| big first page +\| small first page +\| 2\.2 \/ 4\.4 +\| 2 \/ 4 +\| 1\.1× ✓ \(goal ≤ 1\.2×\) +\| 1\.1× +\| 0\/2 +\|/,
+  )
+  t.match(text, /\| page 50 .*\| 1\.5× ✗ \(goal ≤ 1\.2×\) +\|/, 'over the goal is marked')
+  t.match(text, /\| list .*\| – +\| – +\| 0\/2 +\|/, 'a ratio that cannot be formed is a dash')
+  t.match(text, /Seeded in 30 s \(messages\), 10 s \(people\), 5 s \(conversations\)/)
 })

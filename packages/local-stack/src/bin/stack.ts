@@ -145,6 +145,11 @@ async function cmdRun(args: string[]) {
   const code = await runChild(command, env, tally)
   await stop()
   const { pass, fail, skip, runs } = tally.totals
+  if (tally.failures.length > 0) {
+    process.stdout.write(
+      `\nfailed assertions (innermost first, then the tests around them):\n${tally.failures.join('\n')}\n`,
+    )
+  }
   if (runs > 0) {
     // One closing line for the whole run, in the plain form CI readers understand.
     process.stdout.write(`\ntests: ${pass} passed, ${fail} failed${skip ? `, ${skip} skipped` : ''}\n`)

@@ -13,6 +13,13 @@ export class ConversationNotFoundError extends DomainError {
   }
 }
 
+/** `up_to` names no message of the conversation (and the caller has no read position to keep). */
+export class MessageNotFoundError extends DomainError {
+  constructor() {
+    super('no such message in this conversation')
+  }
+}
+
 export class IdempotencyKeyReusedError extends DomainError {
   constructor() {
     super('idempotency key already used for a different request')

@@ -46,3 +46,9 @@ export function parseMessageSk(sk: string): { createdAt: string; messageUuid: st
 
 /** A table key as a cursor carries it (LastEvaluatedKey: string attributes only). */
 export type TableKey = Record<string, string>
+
+/** The read feed of a user: the read events of their conversations, for streams that resume. */
+export const feedPk = (userUuid: string) => `FEED#${userUuid}`
+export const READ_PREFIX = 'READ#'
+export const readFeedSk = (readAt: string, conversationUuid: string, readerUuid: string) =>
+  `${READ_PREFIX}${readAt}#${conversationUuid}#${readerUuid}`

@@ -7,6 +7,7 @@ import { line } from './directory.js'
 import { conversationOf, parseMessageSk, type TableKey, userGsiPk } from './keys.js'
 import { callerPage, type Page, type PageInput } from './page.js'
 import type { MemberRecord } from './records.js'
+import { unreadCount } from './unread.js'
 
 export interface ListConversationsInput {
   user: string
@@ -21,6 +22,8 @@ export interface ConversationEntry {
   other_uuid: string
   last_message: string
   last_at: string
+  /** The other person's messages after this member's read position. */
+  unread_count: number
 }
 
 export interface ListConversationsResult {
@@ -63,6 +66,7 @@ export async function listConversations(
       other_uuid: i.other_uuid,
       last_message: i.last_message,
       last_at: parseMessageSk(i.gsi1sk).createdAt,
+      unread_count: unreadCount(i),
     })),
     ...(next ? { next } : {}),
     cost,
@@ -81,6 +85,9 @@ export function conversationsPage(
       return { rows: page.conversations, ...(page.next ? { next: page.next } : {}) }
     },
     personOf: (c) => c.other_uuid,
-    toItem: (c, other) => line(c.conversation_uuid, other, c.last_message, c.last_at),
+    toItem: (c, other) => ({
+      ...line(c.conversation_uuid, other, c.last_message, c.last_at),
+      unread_count: c.unread_count,
+    }),
   })
 }

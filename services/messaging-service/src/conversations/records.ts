@@ -10,6 +10,15 @@ export interface MessageRecord {
   kind: 'message'
   sender_uuid: string
   message: string
+  /**
+   * The conversation's sequence number of this message (1, 2, 3, ...), assigned by the send's
+   * compare-and-set on the member entries: stored order and unread counts rest on it, never on a
+   * wall clock. Absent on messages stored before sequences existed.
+   */
+  seq?: number
+  /** How many of the other person's messages each member (slot 0, slot 1) had received up to and including this one. */
+  received_0?: number
+  received_1?: number
 }
 
 /** One participant's entry of a conversation: what their conversation list shows. */
@@ -23,6 +32,15 @@ export interface MemberRecord {
   /** The sort key of the newest message: orders the conversation list, and guards against going back in time. */
   gsi1sk: string
   last_message: string
+  /** The seq of the conversation's newest message (the same on both entries; absent = 0). */
+  seq?: number
+  /** How many messages the other person sent this member (absent = 0): unread = received - read_received. */
+  received?: number
+  /** This member's read position: the seq, `received` at it, the message uuid and when it was set. */
+  read_seq?: number
+  read_received?: number
+  read_uuid?: string
+  read_at?: string
 }
 
 /**

@@ -3,17 +3,13 @@ import type { CallerInput, ConversationsContext } from './context.js'
 import { type Cost, emptyCost } from './cost.js'
 import { callerOf } from './directory.js'
 import { ConversationNotFoundError } from './errors.js'
-import { type IdempotencyKey, idempotencyItem, sendRequestHash, storedAnswer } from './idempotency.js'
-import { conversationPk, memberSk, messageSk } from './keys.js'
-import { type NewMessage, newMessage, type SentMessage, toSentMessage } from './message.js'
-import type { MemberRecord, MessageRecord } from './records.js'
-import {
-  attemptTransaction,
-  beforeRetry,
-  failedCondition,
-  oldItem,
-  type TransactItem,
-} from './transaction.js'
+import { type IdempotencyKey, sendRequestHash, storedAnswer } from './idempotency.js'
+import { type NewMessage, newMessage, type SentMessage } from './message.js'
+import { publishSent } from './publish.js'
+import type { MemberRecord } from './records.js'
+import { sendTransaction } from './send-items.js'
+import { currentState, isMember, SequenceCache, sequenceFromEntries } from './sequence.js'
+import { attemptTransaction, beforeRetry, failedCondition, oldItem } from './transaction.js'
 
 export interface SendMessageInput {
   conversationUuid: string
@@ -31,89 +27,81 @@ export interface SendResult {
   replayed: boolean
   /** Start only: whether this call created the conversation. */
   created: boolean
-  /** How many member entries this message moved forward (0–2; fewer when a newer message got there first). */
+  /** How many member entries this message moved forward (2 when stored, 0 for a replay). */
   entriesUpdated: number
+  /** The message's sequence number in its conversation (0 for a replay). */
+  seq: number
+  /** The two members (slot order), who hear of the message. */
+  members: [string, string]
   cost: Cost
 }
 
-export function messageItem(table: string, conversationUuid: string, m: NewMessage): TransactItem {
-  const record: MessageRecord = {
-    pk: conversationPk(conversationUuid),
-    sk: messageSk(m.createdAt, m.messageUuid),
-    kind: 'message',
-    sender_uuid: m.sender.uuid,
-    message: m.text,
-  }
-  return { Put: { TableName: table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' } }
-}
+/** Where sends without a context of their own (tools, tests) keep their sequence guesses. */
+export const sharedSequences = new SequenceCache()
 
-function entryUpdate(table: string, conversationUuid: string, slot: 0 | 1, m: NewMessage): TransactItem {
-  return {
-    Update: {
-      TableName: table,
-      Key: { pk: conversationPk(conversationUuid), sk: memberSk(slot) },
-      UpdateExpression: 'SET gsi1sk = :sk, last_message = :text',
-      // Membership, and never back in time: a newer message already shown wins.
-      ConditionExpression:
-        'attribute_exists(pk) AND (user_uuid = :sender OR other_uuid = :sender) AND gsi1sk < :sk',
-      ExpressionAttributeValues: {
-        ':sk': messageSk(m.createdAt, m.messageUuid),
-        ':text': m.text,
-        ':sender': m.sender.uuid,
-      },
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    },
-  }
+/** A conversation's place in a sequence cache (one cache may serve several tables: tests, the bench). */
+export const sequenceKey = (table: string, conversationUuid: string) => `${table}/${conversationUuid}`
+
+export interface SequenceOptions {
+  sequences?: SequenceCache | undefined
 }
 
 /**
  * Pattern C (+E): one TransactWriteItems storing the message and moving both member entries to
- * it (plus the idempotency record). An entry whose condition fails because a newer message is
- * already shown is left out and the transaction retried, so the message is never lost and the
- * list never moves back in time. A missing entry, or one that does not name the sender, is a
- * conversation the sender may not see. Membership never changes once created, so a membership
- * proof from a cancelled attempt stays valid for the retry.
+ * it (plus the idempotency record), conditioned on the entries' `seq` being the one this send
+ * builds on. The state comes from this process's cache (a miss reads both entries once); a
+ * failed condition hands back the entries as they are (ALL_OLD), and the send is rebuilt on them
+ * and retried. So every message gets the next seq, a time after the previous one, and exact
+ * received counts, and a message is never lost. A missing entry, or one that does not name the
+ * sender, is a conversation the sender may not see.
  */
 export async function sendMessage(
   doc: DynamoDBDocumentClient,
   table: string,
   input: SendMessageInput,
   cost: Cost = emptyCost(),
+  options: SequenceOptions = {},
 ): Promise<SendResult> {
-  const { conversationUuid, message: m, idempotency } = input
-  const sent = toSentMessage(conversationUuid, m)
-  const offset = idempotency ? 1 : 0
-  const outcome = (answer: SentMessage, how: { replayed: boolean; entriesUpdated: number }): SendResult => ({
-    conversationUuid: answer.message_group_uuid,
-    sent: answer,
-    created: false,
-    cost,
-    ...how,
-  })
-  let slots: (0 | 1)[] = [0, 1]
-  for (let attempt = 1; ; attempt++) {
-    const items: TransactItem[] = [
-      ...(idempotency ? [idempotencyItem(table, m.sender.uuid, idempotency, sent)] : []),
-      messageItem(table, conversationUuid, m),
-      ...slots.map((slot) => entryUpdate(table, conversationUuid, slot, m)),
-    ]
-    const cancelled = await attemptTransaction(doc, items, cost)
-    if (!cancelled) return outcome(sent, { replayed: false, entriesUpdated: slots.length })
-    const { reasons } = cancelled
-    const stored = storedAnswer(reasons, idempotency)
-    if (stored) return outcome(stored, { replayed: true, entriesUpdated: 0 })
-    const stale = slots.filter((_slot, i) => {
-      const reason = reasons[offset + 1 + i]
-      if (!failedCondition(reason)) return false
-      const entry = oldItem(reason) as MemberRecord | undefined
-      if (!entry || (entry.user_uuid !== m.sender.uuid && entry.other_uuid !== m.sender.uuid)) {
-        throw new ConversationNotFoundError()
+  const sequences = options.sequences ?? sharedSequences
+  const { conversationUuid, idempotency } = input
+  const cacheKey = sequenceKey(table, conversationUuid)
+  return sequences.locks.exclusive(cacheKey, async () => {
+    let state = sequences.get(cacheKey) ?? (await currentState(doc, table, conversationUuid, cost))
+    if (!isMember(state, input.message.sender.uuid)) throw new ConversationNotFoundError()
+    const offset = idempotency ? 1 : 0
+    for (let attempt = 1; ; attempt++) {
+      const { m, next, sent, items } = sendTransaction(
+        table,
+        conversationUuid,
+        input.message,
+        state,
+        idempotency,
+      )
+      const cancelled = await attemptTransaction(doc, items, cost)
+      const outcome = { conversationUuid, created: false, members: state.members, cost }
+      if (!cancelled) {
+        sequences.set(cacheKey, next)
+        return { ...outcome, sent, replayed: false, entriesUpdated: 2, seq: next.seq }
       }
-      return true
-    })
-    slots = slots.filter((s) => !stale.includes(s))
-    await beforeRetry(attempt, cancelled, stale.length > 0)
-  }
+      const { reasons } = cancelled
+      const stored = storedAnswer(reasons, idempotency)
+      if (stored) return { ...outcome, sent: stored, replayed: true, entriesUpdated: 0, seq: 0 }
+      const seen = [reasons[offset + 1], reasons[offset + 2]].filter(failedCondition).map(oldItem)
+      if (seen.length > 0) {
+        const entries = seen as (MemberRecord | undefined)[]
+        if (entries.some((e) => !e || (e.user_uuid !== m.sender.uuid && e.other_uuid !== m.sender.uuid))) {
+          throw new ConversationNotFoundError()
+        }
+        // Another writer (another instance, or a stale cache) got there first: build on what is stored.
+        state =
+          entries.length === 2
+            ? sequenceFromEntries(entries as MemberRecord[])
+            : await currentState(doc, table, conversationUuid, cost)
+        sequences.set(cacheKey, state)
+      }
+      await beforeRetry(attempt, cancelled, seen.length > 0)
+    }
+  })
 }
 
 export interface SendInput extends CallerInput {
@@ -129,10 +117,17 @@ export async function send(ctx: ConversationsContext, input: SendInput): Promise
   const idempotency = input.idempotencyKey
     ? { key: input.idempotencyKey, requestHash: sendRequestHash(input.text, { conversationUuid }) }
     : undefined
-  const result = await sendMessage(ctx.doc, ctx.table, {
-    conversationUuid,
-    message: newMessage(me, input.text),
-    idempotency,
-  })
+  const result = await sendMessage(
+    ctx.doc,
+    ctx.table,
+    {
+      conversationUuid,
+      message: newMessage(me, input.text, new Date(ctx.now?.() ?? Date.now())),
+      idempotency,
+    },
+    emptyCost(),
+    { sequences: ctx.sequences },
+  )
+  publishSent(ctx, result)
   return result.sent
 }

@@ -7,8 +7,16 @@ import { CannotMessageSelfError, RecipientNotFoundError } from './errors.js'
 import { type IdempotencyKey, idempotencyItem, sendRequestHash, storedAnswer } from './idempotency.js'
 import { conversationPk, memberSk, messageSk, PAIR_SK, pairPk, sortedPair, userGsiPk } from './keys.js'
 import { type NewMessage, newMessage, type SentMessage, toSentMessage } from './message.js'
+import { publishSent } from './publish.js'
 import type { MemberRecord, PairRecord } from './records.js'
-import { messageItem, type SendResult, sendMessage } from './send-message.js'
+import { messageItem } from './send-items.js'
+import {
+  type SendResult,
+  type SequenceOptions,
+  sendMessage,
+  sequenceKey,
+  sharedSequences,
+} from './send-message.js'
 import { attemptTransaction, beforeRetry, failedCondition, oldItem } from './transaction.js'
 
 export interface StartConversationInput {
@@ -19,7 +27,14 @@ export interface StartConversationInput {
   conversationUuid?: string
 }
 
-function memberRecord(conversationUuid: string, slot: 0 | 1, user: string, other: string, m: NewMessage) {
+function memberRecord(
+  conversationUuid: string,
+  slot: 0 | 1,
+  user: string,
+  other: string,
+  m: NewMessage,
+  received: number,
+) {
   const record: MemberRecord = {
     pk: conversationPk(conversationUuid),
     sk: memberSk(slot),
@@ -29,6 +44,8 @@ function memberRecord(conversationUuid: string, slot: 0 | 1, user: string, other
     gsi1pk: userGsiPk(user),
     gsi1sk: messageSk(m.createdAt, m.messageUuid),
     last_message: m.text,
+    seq: 1,
+    received,
   }
   return record
 }
@@ -43,6 +60,7 @@ export async function startConversation(
   doc: DynamoDBDocumentClient,
   table: string,
   input: StartConversationInput,
+  options: SequenceOptions = {},
 ): Promise<SendResult> {
   const cost = emptyCost()
   const { message: m, recipientUuid, idempotency } = input
@@ -58,6 +76,8 @@ export async function startConversation(
     created_at: m.createdAt,
   }
   const offset = idempotency ? 1 : 0
+  // The first message: seq 1; the recipient has received one message, the sender none.
+  const received: [number, number] = low === recipientUuid ? [1, 0] : [0, 1]
   const items = [
     ...(idempotency ? [idempotencyItem(table, m.sender.uuid, idempotency, sent)] : []),
     {
@@ -68,24 +88,49 @@ export async function startConversation(
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       },
     },
-    { Put: { TableName: table, Item: memberRecord(conversationUuid, 0, low, high, m) } },
-    { Put: { TableName: table, Item: memberRecord(conversationUuid, 1, high, low, m) } },
-    messageItem(table, conversationUuid, m),
+    { Put: { TableName: table, Item: memberRecord(conversationUuid, 0, low, high, m, received[0]) } },
+    { Put: { TableName: table, Item: memberRecord(conversationUuid, 1, high, low, m, received[1]) } },
+    messageItem(table, conversationUuid, m, 1, received),
   ]
   for (let attempt = 1; ; attempt++) {
     const cancelled = await attemptTransaction(doc, items, cost)
-    if (!cancelled) return { conversationUuid, sent, replayed: false, created: true, entriesUpdated: 2, cost }
+    if (!cancelled) {
+      const members: [string, string] = [low, high]
+      // The next send into it builds on this without reading the entries first.
+      const state = { members, seq: 1, lastAtMs: Date.parse(m.createdAt), received }
+      ;(options.sequences ?? sharedSequences).set(sequenceKey(table, conversationUuid), state)
+      return {
+        conversationUuid,
+        sent,
+        replayed: false,
+        created: true,
+        entriesUpdated: 2,
+        seq: 1,
+        members,
+        cost,
+      }
+    }
     const { reasons, err } = cancelled
     const stored = storedAnswer(reasons, idempotency)
     if (stored) {
       const into = stored.message_group_uuid
-      return { conversationUuid: into, sent: stored, replayed: true, created: false, entriesUpdated: 0, cost }
+      const members: [string, string] = [low, high]
+      return {
+        conversationUuid: into,
+        sent: stored,
+        replayed: true,
+        created: false,
+        entriesUpdated: 0,
+        seq: 0,
+        members,
+        cost,
+      }
     }
     if (failedCondition(reasons[offset])) {
       const existing = oldItem(reasons[offset]) as PairRecord | undefined
       if (!existing) throw err
       const into = { conversationUuid: existing.conversation_uuid, message: m, idempotency }
-      return sendMessage(doc, table, into, cost)
+      return sendMessage(doc, table, into, cost, options)
     }
     await beforeRetry(attempt, cancelled)
   }
@@ -106,10 +151,16 @@ export async function start(ctx: ConversationsContext, input: StartInput): Promi
   const idempotency = input.idempotencyKey
     ? { key: input.idempotencyKey, requestHash: sendRequestHash(input.text, { handle: input.handle }) }
     : undefined
-  const result = await startConversation(ctx.doc, ctx.table, {
-    recipientUuid: recipient.uuid,
-    message: newMessage(me, input.text),
-    idempotency,
-  })
+  const result = await startConversation(
+    ctx.doc,
+    ctx.table,
+    {
+      recipientUuid: recipient.uuid,
+      message: newMessage(me, input.text, new Date(ctx.now?.() ?? Date.now())),
+      idempotency,
+    },
+    { sequences: ctx.sequences },
+  )
+  publishSent(ctx, result)
   return result.sent
 }

@@ -5,6 +5,7 @@ import type { Fetcher } from 'aws-jwt-verify/https'
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { VerifiedTokens } from '../auth/verified-tokens.js'
 import { DependencyUnavailableError } from '../conversations/index.js'
 
 declare module 'fastify' {
@@ -47,7 +48,8 @@ export function overrideJwksFetcher(jwksUrl: string, timeoutMs = 2_000): Fetcher
  * Verifies Cognito access tokens with aws-jwt-verify: signature against the pool's JWKS,
  * expiry, issuer, token_use = access and client_id, then a `sub` that is a UUID. Any failure is a
  * 401 `unauthorized`; an unreachable JWKS is a dependency outage (the token may be fine, Cognito
- * is not).
+ * is not). A token verified once is believed again until it expires (at most MAX_TRUST_MS),
+ * without redoing the signature check: the same client sends the same token on every request.
  */
 export default fp(
   async (fastify: FastifyInstance) => {
@@ -58,14 +60,22 @@ export default fp(
         ? { jwksCache: new SimpleJwksCache({ fetcher: overrideJwksFetcher(COGNITO_JWKS_URL) }) }
         : undefined,
     )
+    const verified = new VerifiedTokens()
     fastify.decorateRequest('sub', '')
     fastify.decorate('authenticate', async (request: FastifyRequest) => {
       const header = request.headers.authorization
       const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header.trim()) : null
-      if (!match?.[1]) throw unauthorized()
+      const token = match?.[1]
+      if (!token) throw unauthorized()
+      const known = verified.get(token)
+      if (known) {
+        request.sub = known
+        return
+      }
       let sub: unknown
+      let exp: unknown
       try {
-        sub = (await verifier.verify(match[1])).sub
+        ;({ sub, exp } = await verifier.verify(token))
       } catch (err) {
         if (err instanceof JwksUnavailableError || (err instanceof FetchError && !COGNITO_JWKS_URL)) {
           throw new DependencyUnavailableError('cognito (JWKS)', { cause: err })
@@ -78,6 +88,7 @@ export default fp(
         request.log.info({ reason: 'malformed sub claim' }, 'token rejected')
         throw unauthorized()
       }
+      if (typeof exp === 'number') verified.remember(token, sub, exp)
       request.sub = sub
     })
   },

@@ -13,13 +13,17 @@ declare module 'fastify' {
 
 /**
  * One DynamoDB client per process. DYNAMODB_ENDPOINT unset means real AWS (credentials from
- * the usual provider chain). `/ready` asks the engine; the client is destroyed on close.
+ * the usual provider chain). `/ready` asks the engine; the client is destroyed on close. It asks
+ * for no ConsumedCapacity: only the tools and the benchmark read what a call cost.
  */
 export default fp(
   async (fastify: FastifyInstance) => {
     const { DYNAMODB_ENDPOINT, AWS_REGION, DDB_MESSAGE_TABLE } = fastify.config
     const client = createDynamoClient({ region: AWS_REGION, endpoint: DYNAMODB_ENDPOINT })
-    fastify.decorate('dynamodb', { doc: createDocumentClient(client), table: DDB_MESSAGE_TABLE })
+    fastify.decorate('dynamodb', {
+      doc: createDocumentClient(client, { reportCapacity: false }),
+      table: DDB_MESSAGE_TABLE,
+    })
     fastify.readinessChecks.push({
       name: 'dynamodb',
       check: () => client.send(new ListTablesCommand({ Limit: 1 })),

@@ -1,9 +1,10 @@
 import {
+  answer,
   badRequest,
   conflict,
   dependencyUnavailable,
+  errorAnswers,
   forbidden,
-  HttpError,
   notFound,
   unprocessable,
 } from '@cruddur/service-kit'
@@ -16,21 +17,22 @@ import {
   DependencyUnavailableError,
   IdempotencyKeyReusedError,
   InvalidCursorError,
+  MessageNotFoundError,
   RecipientNotFoundError,
 } from '../conversations/index.js'
-
-type Answer<E extends Error> = [new (...args: never[]) => E, (err: E) => HttpError]
-const answer = <E extends Error>(type: new (...args: never[]) => E, toHttp: (err: E) => HttpError) =>
-  [type, toHttp] as Answer<E>
 
 /**
  * The one table from the domain's outcomes to HTTP answers, outages included: every route of this
  * service answers a domain error the same way, and an engine or user-service outage is a 503
- * here and nowhere else.
+ * here and nowhere else. It answers an error from the table, or the error itself (HttpErrors,
+ * Fastify's, bugs).
  */
-const ANSWERS: Answer<Error>[] = [
+export const httpAnswer = errorAnswers([
   answer(ConversationNotFoundError, () =>
     notFound('message_group_not_found', 'No such conversation, or you are not part of it'),
+  ),
+  answer(MessageNotFoundError, () =>
+    notFound('message_not_found', 'up_to is not a message of this conversation'),
   ),
   answer(RecipientNotFoundError, (e) => notFound('user_not_found', `No user with the handle @${e.handle}`)),
   answer(CallerNotRegisteredError, () =>
@@ -45,13 +47,17 @@ const ANSWERS: Answer<Error>[] = [
   ),
   answer(ContentionError, (e) => dependencyUnavailable('dynamodb (busy conversation)', e)),
   answer(DependencyUnavailableError, (e) => dependencyUnavailable(e.dependency, e.cause)),
-] as Answer<Error>[]
+])
 
-/** The HTTP answer to an error: from the table, or the error itself (HttpErrors, Fastify's, bugs). */
-export function httpAnswer(err: unknown): unknown {
-  if (err instanceof HttpError) return err
-  const row = ANSWERS.find(([type]) => err instanceof type)
-  return row ? row[1](err as Error) : err
+/** A send over the caller's limit: the error body, and `Retry-After` (seconds) saying when to try again. */
+export const RATE_LIMITED_RESPONSE = {
+  ...ErrorBody,
+  // A copy, not a reference: two schemas with ErrorBody's $id in one route would clash.
+  $id: undefined,
+  description: 'Too many sends: `rate_limited`',
+  headers: {
+    'retry-after': { type: 'integer', minimum: 0, description: 'Seconds until sends are accepted again' },
+  },
 }
 
 /** The error responses every route here may give (for the OpenAPI description and serialization). */

@@ -1,6 +1,6 @@
 import { CreateMessageResponse, IdempotencyHeaders, MessageGroupParams, MessageList } from '@cruddur/types'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ERROR_RESPONSES } from './error-answers.js'
+import { ERROR_RESPONSES, RATE_LIMITED_RESPONSE } from './error-answers.js'
 import { answerPage, asCaller, DEFAULT_LIMIT, LIST_SCHEMA } from './list-page.js'
 import { checkSendMessage, jsonBodyValidator, SendMessageBody } from './send-message-body.js'
 
@@ -38,13 +38,16 @@ const messagesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: 'Send a message: into a conversation (message_group_uuid) or to a person (handle)',
         description:
           'With `handle`, an existing conversation with that person is reused. An `Idempotency-Key` ' +
-          'header makes a retry answer the first response without storing the message twice.',
+          'header makes a retry answer the first response without storing the message twice. ' +
+          'Sends are limited per caller (`SEND_RATE_LIMIT_MAX` per `SEND_RATE_LIMIT_WINDOW_MS`, ' +
+          'by default 30 per 3 s): over it, 429 `rate_limited` with `Retry-After` (seconds).',
         security: [{ bearerAuth: [] }],
         headers: IdempotencyHeaders,
         body: SendMessageBody,
-        response: { 200: CreateMessageResponse, ...ERROR_RESPONSES },
+        response: { 200: CreateMessageResponse, ...ERROR_RESPONSES, 429: RATE_LIMITED_RESPONSE },
       },
       validatorCompiler: jsonBodyValidator,
+      config: { rateLimit: fastify.sendRateLimit },
     },
     async (request) => {
       const send = checkSendMessage(request.body)

@@ -1,5 +1,5 @@
 import { ConfigSchema } from '@cruddur/messaging-service/config'
-import envSchema from 'env-schema'
+import { readToolConfig } from '@cruddur/service-kit'
 import { type Static, Type } from 'typebox'
 
 /** What every ddb:* command reads: the server's own schema, just the DynamoDB part. */
@@ -14,13 +14,10 @@ export type TableConfig = Static<typeof TableConfigSchema>
 export const DirectoryConfigSchema = Type.Pick(ConfigSchema, ['USER_SERVICE_URL', 'INTERNAL_TOKEN'])
 export type DirectoryConfig = Static<typeof DirectoryConfigSchema>
 
-/**
- * The environment validated exactly as the server validates it (the same schema, through
- * env-schema, which @fastify/env wraps): a bad or missing value throws an error naming it.
- */
+/** The environment validated exactly as the server validates it; a fault names the variable. */
 export function readConfig<S extends typeof TableConfigSchema | typeof DirectoryConfigSchema>(
   schema: S,
   env: Record<string, string | undefined>,
 ): Static<S> {
-  return envSchema({ schema, data: env, dotenv: false }) as Static<S>
+  return readToolConfig(schema, env)
 }

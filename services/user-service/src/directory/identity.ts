@@ -1,17 +1,13 @@
+import type { CognitoIdentity } from '../cognito/pages.js'
+
+export type { CognitoIdentity }
+
 /**
  * When a Cognito identity may be attached to a directory row that has none yet (the sync, the
  * post-confirmation route): only a CONFIRMED, enabled Cognito user whose e-mail is verified and
  * equals the row's e-mail (case-insensitively). Matching on the handle alone would let anybody who
  * signs up with somebody's handle take over their row.
  */
-export interface CognitoIdentity {
-  email: string | null
-  emailVerified: boolean
-  /** Cognito's UserStatus (`cognito:user_status` in a trigger event). */
-  status: string | null
-  enabled: boolean
-}
-
 export type LinkRefusal = 'email_mismatch' | 'disabled' | 'unverified'
 
 /** Why `identity` may not be linked to a row with `rowEmail`, or null when it may. */

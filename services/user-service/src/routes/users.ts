@@ -1,4 +1,3 @@
-import { notFound } from '@cruddur/service-kit'
 import { ErrorBody, HandleParams, UserShort } from '@cruddur/types'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 
@@ -14,11 +13,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: UserShort, 400: ErrorBody, 404: ErrorBody, 503: ErrorBody },
       },
     },
-    async (request) => {
-      const user = await fastify.users.findShortByHandle(request.params.handle)
-      if (!user) throw notFound('user_not_found', `No user with the handle @${request.params.handle}`)
-      return user
-    },
+    async (request) => fastify.directory.shortByHandle(request.params.handle),
   )
 }
 

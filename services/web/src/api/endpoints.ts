@@ -7,8 +7,8 @@ import type {
 } from '@cruddur/types'
 import { request } from './http.js'
 
-/** A conversation in my list; `unread_count` arrives with the read-state API (absent: no badge). */
-export type GroupEntry = MessageGroupItem & { unread_count?: number }
+/** A conversation in my list; `unread_count` absent (an older server, or a list item made from an event): no badge. */
+export type GroupEntry = Omit<MessageGroupItem, 'unread_count'> & { unread_count?: number }
 
 export interface Page<T> {
   items: T[]

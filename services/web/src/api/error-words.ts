@@ -2,7 +2,7 @@ import type { ErrorCodes } from '@cruddur/types'
 
 /** Every code the API answers with (the shared list), plus the ones this page makes itself. */
 type ApiCode = (typeof ErrorCodes)[keyof typeof ErrorCodes]
-type PageCode = 'rate_limited' | 'network' | 'invalid_handle' | 'invalid_json' | 'unexpected'
+type PageCode = 'network' | 'invalid_handle' | 'invalid_json' | 'unexpected'
 
 /**
  * What each error code means to the person using the page. Keyed by the shared list of codes,
@@ -16,6 +16,7 @@ const WORDS: Record<ApiCode | PageCode, string> = {
   cannot_message_self: 'You cannot send a message to yourself.',
   user_not_found: 'Nobody has that handle. Check the spelling.',
   message_group_not_found: 'This conversation does not exist, or you are not part of it.',
+  message_not_found: 'That message is not in this conversation.',
   user_not_registered:
     'Your account is not in the directory yet. Wait a moment and try again, or sign in again.',
   dependency_unavailable: 'The service is having trouble right now. Try again in a moment.',

@@ -1,18 +1,14 @@
-import type { MessageGroupItem } from '@cruddur/types'
+import type { CreateMessageResponse } from '@cruddur/types'
 import type { GroupEntry } from '../api/endpoints.js'
 
-/** The `message` event of the stream: a message stored in one of my conversations. */
-export interface MessageEvent {
-  message_group_uuid: string
-  uuid: string
-  display_name: string
-  handle: string
-  message: string
-  created_at: string
-}
+/**
+ * The `message` event of the stream: a message stored in one of my conversations, in the shape
+ * POST …/messages answers it with.
+ */
+export type MessageEvent = CreateMessageResponse
 
 /** Most recent activity first, as the server lists them; equal times keep their order. */
-const byActivity = (a: MessageGroupItem, b: MessageGroupItem) =>
+const byActivity = (a: GroupEntry, b: GroupEntry) =>
   a.created_at === b.created_at ? 0 : a.created_at < b.created_at ? 1 : -1
 
 /** The next page of my list, each conversation once. */

@@ -1,9 +1,11 @@
 import type { WebConfig } from '@cruddur/types'
+import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
 import { errorWords } from '../api/error-words.js'
 import { type AuthStep, cognitoWords } from '../auth/cognito-words.js'
 import type { Auth, Identity } from '../auth/session.js'
 import { parseHandle } from '../compose/handle.js'
+import { AuthForm } from './AuthForm.js'
 
 type Mode = 'signin' | 'signup' | 'confirm'
 
@@ -79,100 +81,89 @@ export function AuthScreen({ auth, config, notice, signedIn }: Props) {
     )
   }
 
+  const form = (
+    name: Mode,
+    title: string,
+    submit: string,
+    onSubmit: () => void,
+    fields: ComponentChildren,
+    after: ComponentChildren,
+  ) => <AuthForm {...{ name, title, submit, busy, error, onSubmit, after }}>{fields}</AuthForm>
+
   return (
     <main class="auth">
       <h1>Cruddur messages</h1>
       {info ? <p class="info">{info}</p> : null}
-      {mode === 'signin' ? (
-        <form
-          aria-labelledby="signin-title"
-          onSubmit={(e) => {
-            e.preventDefault()
-            void signIn()
-          }}
-        >
-          <h2 id="signin-title">Sign in</h2>
-          {field('email', 'E-mail', email, setEmail, 'email')}
-          {field('password', 'Password', password, setPassword, 'password')}
-          <button type="submit" disabled={busy}>
-            Sign in
-          </button>
-          <p class="error" role="alert">
-            {error}
-          </p>
-          <p>
-            New here?{' '}
-            <button type="button" class="link" onClick={() => setMode('signup')}>
-              Create an account
-            </button>
-          </p>
-        </form>
-      ) : mode === 'signup' ? (
-        <form
-          aria-labelledby="signup-title"
-          onSubmit={(e) => {
-            e.preventDefault()
-            const chosen = parseHandle(handle)
-            if (!chosen) return setError(errorWords(['invalid_handle']))
-            void run('signUp', async () => {
-              await auth.signUp({ email, password, handle: chosen, displayName })
-              setInfo('We sent a confirmation code to your e-mail.')
-              setMode('confirm')
-            })
-          }}
-        >
-          <h2 id="signup-title">Create an account</h2>
-          {field('signup-name', 'Your name', displayName, setDisplayName)}
-          {field('signup-handle', 'Handle (letters, digits, _)', handle, setHandle)}
-          {field('email', 'E-mail', email, setEmail, 'email')}
-          {field('password', 'Password', password, setPassword, 'password')}
-          <button type="submit" disabled={busy}>
-            Create account
-          </button>
-          <p class="error" role="alert">
-            {error}
-          </p>
-          <button type="button" class="link" onClick={() => setMode('signin')}>
-            I have an account: sign in
-          </button>
-        </form>
-      ) : (
-        <form
-          aria-labelledby="confirm-title"
-          onSubmit={(e) => {
-            e.preventDefault()
-            void run('confirm', async () => {
-              await auth.confirm(email, code)
-              if (password) return signedIn(await auth.signIn(email, password))
-              setInfo('Confirmed. Sign in with your e-mail and password.')
-              setMode('signin')
-            })
-          }}
-        >
-          <h2 id="confirm-title">Confirm your e-mail</h2>
-          {field('email', 'E-mail', email, setEmail, 'email')}
-          {field('confirm-code', 'Confirmation code', code, setCode)}
-          <button type="submit" disabled={busy}>
-            Confirm
-          </button>
-          <button
-            type="button"
-            class="link"
-            disabled={busy}
-            onClick={() =>
-              void run('confirm', async () => {
-                await auth.resendCode(email)
-                setInfo('A new code is on its way.')
-              })
-            }
-          >
-            Send a new code
-          </button>
-          <p class="error" role="alert">
-            {error}
-          </p>
-        </form>
-      )}
+      {mode === 'signin'
+        ? form(
+            'signin',
+            'Sign in',
+            'Sign in',
+            () => void signIn(),
+            <>
+              {field('email', 'E-mail', email, setEmail, 'email')}
+              {field('password', 'Password', password, setPassword, 'password')}
+            </>,
+            <p>
+              New here?{' '}
+              <button type="button" class="link" onClick={() => setMode('signup')}>
+                Create an account
+              </button>
+            </p>,
+          )
+        : mode === 'signup'
+          ? form(
+              'signup',
+              'Create an account',
+              'Create account',
+              () => {
+                const chosen = parseHandle(handle)
+                if (!chosen) return setError(errorWords(['invalid_handle']))
+                void run('signUp', async () => {
+                  await auth.signUp({ email, password, handle: chosen, displayName })
+                  setInfo('We sent a confirmation code to your e-mail.')
+                  setMode('confirm')
+                })
+              },
+              <>
+                {field('signup-name', 'Your name', displayName, setDisplayName)}
+                {field('signup-handle', 'Handle (letters, digits, _)', handle, setHandle)}
+                {field('email', 'E-mail', email, setEmail, 'email')}
+                {field('password', 'Password', password, setPassword, 'password')}
+              </>,
+              <button type="button" class="link" onClick={() => setMode('signin')}>
+                I have an account: sign in
+              </button>,
+            )
+          : form(
+              'confirm',
+              'Confirm your e-mail',
+              'Confirm',
+              () =>
+                void run('confirm', async () => {
+                  await auth.confirm(email, code)
+                  if (password) return signedIn(await auth.signIn(email, password))
+                  setInfo('Confirmed. Sign in with your e-mail and password.')
+                  setMode('signin')
+                }),
+              <>
+                {field('email', 'E-mail', email, setEmail, 'email')}
+                {field('confirm-code', 'Confirmation code', code, setCode)}
+              </>,
+              <button
+                type="button"
+                class="link"
+                disabled={busy}
+                onClick={() =>
+                  void run('confirm', async () => {
+                    await auth.resendCode(email)
+                    setInfo('A new code is on its way.')
+                  })
+                }
+              >
+                Send a new code
+              </button>,
+            )}
       {config.demo && mode === 'signin' ? (
         <section aria-labelledby="demo-title" class="demo">
           <h2 id="demo-title">Demo accounts</h2>

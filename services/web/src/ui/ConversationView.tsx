@@ -6,6 +6,7 @@ import { emptyTimeline, seenMessage } from '../conversation/timeline.js'
 import type { Action, State } from '../state/reducer.js'
 import { Composer } from './Composer.js'
 import { MessageList } from './MessageList.js'
+import { DetailHead, ErrorLine } from './parts.js'
 
 interface Props {
   id: string
@@ -87,25 +88,16 @@ export function ConversationView({ id, api, state, dispatch, me, resync, failed 
 
   return (
     <section class="conversation" aria-labelledby="conversation-title">
-      <header class="conversation-head">
-        <a href="#/" class="back">
-          ← Conversations
-        </a>
-        <h2 id="conversation-title">
-          {other ? (
-            <>
-              {other.display_name} <span class="muted">@{other.handle}</span>
-            </>
-          ) : (
-            'Conversation'
-          )}
-        </h2>
-      </header>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <DetailHead titleId="conversation-title">
+        {other ? (
+          <>
+            {other.display_name} <span class="muted">@{other.handle}</span>
+          </>
+        ) : (
+          'Conversation'
+        )}
+      </DetailHead>
+      <ErrorLine text={error} />
       <MessageList
         messages={tl.messages}
         me={me}

@@ -7,6 +7,7 @@ import { initialState, type LiveStatus, reducer } from '../state/reducer.js'
 import { ConversationView } from './ConversationView.js'
 import { GroupList } from './GroupList.js'
 import { NewConversation } from './NewConversation.js'
+import { ErrorLine } from './parts.js'
 import { useRoute } from './route.js'
 
 const LIVE_WORDS: Record<LiveStatus, string> = {
@@ -109,11 +110,7 @@ export function Messenger({ auth, me, signOut }: Props) {
         <a class="button" href="#/new">
           New conversation
         </a>
-        {listError ? (
-          <p class="error" role="alert">
-            {listError}
-          </p>
-        ) : null}
+        <ErrorLine text={listError} />
         <GroupList
           groups={state.groups}
           loaded={state.groupsLoaded}

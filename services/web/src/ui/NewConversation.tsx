@@ -6,6 +6,7 @@ import { ApiError } from '../api/http.js'
 import { parseHandle } from '../compose/handle.js'
 import type { Action } from '../state/reducer.js'
 import { Composer } from './Composer.js'
+import { DetailHead } from './parts.js'
 import { navigate } from './route.js'
 
 interface Props {
@@ -39,12 +40,7 @@ export function NewConversation({ api, me, dispatch }: Props) {
 
   return (
     <section class="new" aria-labelledby="new-title">
-      <header class="conversation-head">
-        <a href="#/" class="back">
-          ← Conversations
-        </a>
-        <h2 id="new-title">New conversation</h2>
-      </header>
+      <DetailHead titleId="new-title">New conversation</DetailHead>
       <form
         class="lookup"
         onSubmit={(e) => {

@@ -36,3 +36,15 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByRole('button', { name: 'Sign in', exact: true }).click()
   await page.getByRole('button', { name: 'Sign out' }).waitFor()
 }
+
+/** Presses Tab until `target` has the focus (a keyboard-only user's way there), or fails after 10 s. */
+export async function focusByTab(page: Page, target: Locator, what: string): Promise<void> {
+  await until(
+    `${what} focused by Tab`,
+    async () => {
+      await page.keyboard.press('Tab')
+      return target.evaluate((el) => el === document.activeElement)
+    },
+    10_000,
+  )
+}

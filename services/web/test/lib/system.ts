@@ -5,22 +5,19 @@
  * what the gateway serves, as in production: its origin is the gateway's. `stop`/`start` of one
  * service lets a test cut the stream and bring it back.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { promisify } from 'node:util'
-import { dropTable, ensureTable } from '@cruddur/dynamodb'
+import { freePort, repoRoot, serviceDir, serviceEnv } from '@cruddur/local-stack'
 import {
-  freePort,
-  localDynamoClient,
-  repoRoot,
-  serviceDir,
-  serviceEnv,
-  waitUntil,
-} from '@cruddur/local-stack'
-import { createTestDatabase, type StackFacts, testStack, uniqueSuffix } from '@cruddur/local-stack/testing'
+  createTestDatabase,
+  migrateUserDatabase,
+  type ServiceProcess,
+  type StackFacts,
+  startServiceProcess,
+  testStack,
+  testTable,
+} from '@cruddur/local-stack/testing'
 import type { Test } from 'tap'
 
 /** What these tests run as processes. */
@@ -49,23 +46,11 @@ export interface SystemUnderTest {
   stop(service: ServiceName): Promise<void>
 }
 
-interface Running {
-  child: ChildProcess
-  exited: Promise<unknown>
-  output: string[]
-}
-
 export async function startSystem(t: Test): Promise<SystemUnderTest> {
   const stack = testStack()
   const db = await createTestDatabase(stack, 'web')
   t.teardown(() => db.drop())
-  const table = `test-web-${uniqueSuffix()}`
-  const admin = localDynamoClient(stack.dynamodb.endpoint, stack.region)
-  await ensureTable(admin, table)
-  t.teardown(async () => {
-    await dropTable(admin, table)
-    admin.destroy()
-  })
+  const table = await testTable(t, stack, 'test-web')
   const ports = {
     'user-service': await freePort(),
     'messaging-service': await freePort(),
@@ -96,7 +81,6 @@ export async function startSystem(t: Test): Promise<SystemUnderTest> {
     }
   }
   const env = (service: ServiceName) => ({
-    ...process.env,
     ...(service === 'gateway' ? demoEnv() : serviceEnv(service, facts, { logLevel: 'warn' })),
     ...(service === 'user-service' ? { DATABASE_URL: db.url } : {}),
     // Cursors get a secret of their own on the messaging-service (ignored where not yet read).
@@ -109,12 +93,9 @@ export async function startSystem(t: Test): Promise<SystemUnderTest> {
     // Not a dependency of this package: the gateway depends on @cruddur/web (it serves it).
     gateway: serviceDir(repoRoot(), 'gateway'),
   }
-  await promisify(execFile)(process.execPath, ['dist/cli/index.js', 'db:migrate'], {
-    cwd: dirs['user-service'],
-    env: env('user-service'),
-  })
+  await migrateUserDatabase(env('user-service'), dirs['user-service'])
 
-  const running: Partial<Record<ServiceName, Running>> = {}
+  const running: Partial<Record<ServiceName, ServiceProcess>> = {}
   const urlOf = (service: ServiceName) =>
     service === 'gateway'
       ? facts.gateway.url
@@ -123,34 +104,18 @@ export async function startSystem(t: Test): Promise<SystemUnderTest> {
         : facts.messagingService.url
 
   async function start(service: ServiceName) {
-    const child = spawn(process.execPath, ['dist/server.js'], {
-      cwd: dirs[service],
+    running[service] = await startServiceProcess(t, {
+      service,
       env: env(service),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const output: string[] = []
-    const keep = (chunk: Buffer) => output.push(...chunk.toString('utf8').split('\n').filter(Boolean))
-    child.stdout?.on('data', keep)
-    child.stderr?.on('data', keep)
-    const exited = once(child, 'exit')
-    running[service] = { child, exited, output }
-    await waitUntil(`${service} at ${urlOf(service)}/ready`, async () => {
-      if (child.exitCode !== null) throw new Error(`exited: ${output.slice(-10).join('\n')}`)
-      const res = await fetch(`${urlOf(service)}/ready`, { signal: AbortSignal.timeout(2_000) })
-      if (res.status !== 200) throw new Error(`/ready answered ${res.status}`)
+      url: urlOf(service),
+      dir: dirs[service],
     })
   }
 
   async function stop(service: ServiceName) {
     const proc = running[service]
-    if (!proc) return
     delete running[service]
-    if (proc.child.exitCode === null && proc.child.signalCode === null) {
-      const kill = setTimeout(() => proc.child.kill('SIGKILL'), 10_000)
-      proc.child.kill('SIGTERM')
-      await proc.exited
-      clearTimeout(kill)
-    }
+    await proc?.stop()
   }
 
   t.teardown(async () => {

@@ -21,6 +21,8 @@ const msg = (n: number, handle = n % 2 ? 'ana' : 'ben'): MessageItem => ({
 })
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => msg(from + i))
 const numbers = (items: MessageItem[]) => items.map((m) => Number(m.message.slice(1)))
+/** from, from + 1, …, to */
+const upTo = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 
 t.test('order is time, then uuid (the server’s sort key), across the New Year', async (t) => {
   const a = msg(1)
@@ -35,18 +37,11 @@ t.test(
   async (t) => {
     // The server's pages of 20, newest first: #26..#45, then #6..#25, then #1..#5.
     let tl = withNewestPage(emptyTimeline, range(26, 45).reverse(), 'c1')
-    t.same(
-      numbers(tl.messages),
-      range(26, 45).map((_, i) => 26 + i),
-    )
+    t.same(numbers(tl.messages), upTo(26, 45))
     t.equal(tl.older, 'c1')
     tl = withOlderPage(tl, range(6, 25), 'c2')
     tl = withOlderPage(tl, range(1, 5), null)
-    t.same(
-      numbers(tl.messages),
-      range(1, 45).map((_, i) => i + 1),
-      '#1..#45 once each',
-    )
+    t.same(numbers(tl.messages), upTo(1, 45), '#1..#45 once each')
     t.equal(tl.older, null, 'the start is reached')
     const again = withOlderPage(tl, range(1, 5), null)
     t.same(numbers(again.messages), numbers(tl.messages), 'a page fetched twice adds nothing')
@@ -59,10 +54,7 @@ t.test('live messages go in place, once', async (t) => {
   tl = withMessage(tl, msg(11)) // arrived out of order (replay after reconnect)
   const same = withMessage(tl, msg(12))
   t.equal(same, tl, 'a duplicate changes nothing (same object: no re-render)')
-  t.same(
-    numbers(tl.messages),
-    range(1, 12).map((_, i) => i + 1),
-  )
+  t.same(numbers(tl.messages), upTo(1, 12))
 })
 
 t.test(
@@ -70,19 +62,11 @@ t.test(
   async (t) => {
     const held = withOlderPage(withNewestPage(emptyTimeline, range(26, 45), 'c1'), range(6, 25), 'c2')
     const touching = withNewestPage(held, range(30, 49), 'c9')
-    t.same(
-      numbers(touching.messages),
-      range(6, 49).map((_, i) => 6 + i),
-      'overlap: one run',
-    )
+    t.same(numbers(touching.messages), upTo(6, 49), 'overlap: one run')
     t.equal(touching.older, 'c2', 'the older cursor of the held run is kept')
 
     const far = withNewestPage(held, range(60, 79), 'c60')
-    t.same(
-      numbers(far.messages),
-      range(60, 79).map((_, i) => 60 + i),
-      '15 missed messages: start over',
-    )
+    t.same(numbers(far.messages), upTo(60, 79), '15 missed messages: start over')
     t.equal(far.older, 'c60', 'scrolling up fetches the rest, from the new page')
 
     const whole = withNewestPage(held, range(50, 52), null)

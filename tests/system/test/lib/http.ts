@@ -27,6 +27,15 @@ export function note(status: number) {
   seen.byStatus.set(status, (seen.byStatus.get(status) ?? 0) + 1)
 }
 
+/** The body; of an event stream (which does not end) only its first chunk, then it is closed. */
+async function bodyText(res: Response): Promise<string> {
+  if (!res.headers.get('content-type')?.startsWith('text/event-stream') || !res.body) return res.text()
+  const reader = res.body.getReader()
+  const first = await reader.read()
+  await reader.cancel()
+  return first.value ? new TextDecoder().decode(first.value) : ''
+}
+
 export async function call<T = unknown>(
   baseUrl: string,
   method: string,
@@ -48,7 +57,7 @@ export async function call<T = unknown>(
     body,
     signal: options.signal ?? AbortSignal.timeout(options.timeoutMs ?? 30_000),
   })
-  const text = await res.text()
+  const text = await bodyText(res)
   const ms = performance.now() - t0
   note(res.status)
   let json: unknown
@@ -65,6 +74,20 @@ export const messaging = <T = unknown>(system: System, method: string, path: str
 
 export const users = <T = unknown>(system: System, method: string, path: string, options?: CallOptions) =>
   call<T>(system.facts.userService.url, method, path, options)
+
+/** One item of `GET /api/message_groups`: a conversation, the other person, the last message. */
+export interface ListedGroup {
+  uuid: string
+  display_name: string
+  handle: string
+  message: string
+  created_at: string
+  unread_count: number
+}
+
+/** A user's conversation list (the first page). */
+export const conversationList = (system: System, token: string) =>
+  messaging<ListedGroup[]>(system, 'GET', '/api/message_groups', { token })
 
 export interface SentMessage {
   message_group_uuid: string

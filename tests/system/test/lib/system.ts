@@ -24,6 +24,7 @@ import {
   freePort,
   isPortFree,
   type PostgresEngine,
+  type RedisEngine,
   repoRoot,
   runSetupHook,
   type ServiceName,
@@ -33,6 +34,7 @@ import {
   startCognito,
   startDynamo,
   startPostgres,
+  startRedis,
   waitUntil,
 } from '@cruddur/local-stack'
 import { startProxy, type TcpProxy } from './proxy.js'
@@ -47,6 +49,16 @@ export interface ServiceProcess {
   child: ChildProcess
   /** Resolves with the exit code (null when killed by a signal) once the process has exited. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/** Another messaging-service instance beside the system's own (same table, Redis and user-service). */
+export interface ExtraInstance {
+  label: string
+  url: string
+  proc: ServiceProcess
+  logs: string[]
+  /** Sends `signal` (SIGKILL: a crash) and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
 export interface System {
@@ -64,7 +76,13 @@ export interface System {
   dynamo: DynamoEngine
   postgres: PostgresEngine
   cognito: CognitoEngine
+  /** With `redis: true`: the Redis every messaging-service instance shares. */
+  redis: RedisEngine | undefined
+  stopRedis(): Promise<void>
+  restartRedis(): Promise<void>
   startService(name: ProcessName): Promise<ServiceProcess>
+  /** One more messaging-service (its own port and log; `env` on top of the system's, e.g. a clock offset). */
+  startInstance(label: string, env?: Record<string, string>): Promise<ExtraInstance>
   /** Sends `signal` and waits for the exit (SIGKILL after `graceMs`). */
   stopService(name: ProcessName, signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>
   killDynamo(): Promise<void>
@@ -107,6 +125,10 @@ export interface SystemOptions {
   gateway?: boolean
   /** FRONTEND_URL of both services and the gateway (default: the services' own default). */
   frontendUrl?: string
+  /** true: a Redis too, and every messaging-service instance gets REDIS_URL (several instances). */
+  redis?: boolean
+  /** Settings of the system's messaging-service on top of the usual ones. */
+  messagingEnv?: Record<string, string>
 }
 
 export async function startSystem(name: string, options: SystemOptions = {}): Promise<System> {
@@ -135,6 +157,7 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
     userService: await freePort(),
     messagingService: await freePort(),
     gateway: await freePort(),
+    redis: await freePort(),
   }
   const dirs = {
     postgres: path.join(base, 'postgres'),
@@ -157,6 +180,10 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
     let postgres = (started[0] as PromiseFulfilledResult<PostgresEngine>).value
     let dynamo = (started[1] as PromiseFulfilledResult<DynamoEngine>).value
     const cognito = (started[2] as PromiseFulfilledResult<CognitoEngine>).value
+    const redisDir = path.join(base, 'redis')
+    const startSystemRedis = () => startRedis({ port: ports.redis, dir: redisDir, log: note })
+    let redis = options.redis ? await startSystemRedis() : undefined
+    if (redis) cleanups.push(() => redis?.stop() ?? Promise.resolve())
     const dynamoProxy = await startProxy(ports.dynamodb)
     cleanups.push(() => dynamoProxy.close())
 
@@ -186,49 +213,63 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
     const services: Partial<Record<ProcessName, ServiceProcess>> = {}
     const gatewayUrl = facts.gateway.url
     // The system's own FRONTEND_URL, never the test runner's environment.
-    const envOf = (name: ProcessName) =>
-      serviceEnv(name, facts, { logLevel: 'info', from: { FRONTEND_URL: options.frontendUrl ?? '' } })
+    const envOf = (name: ProcessName): Record<string, string> => ({
+      ...serviceEnv(name, facts, { logLevel: 'info', from: { FRONTEND_URL: options.frontendUrl ?? '' } }),
+      ...(name === 'messaging-service'
+        ? {
+            // The load tests send faster than any person: the per-caller send limit stays out of them.
+            SEND_RATE_LIMIT_MAX: '1000000',
+            ...(redis ? { REDIS_URL: redis.url } : {}),
+            ...options.messagingEnv,
+          }
+        : {}),
+    })
     const urlOf = (name: ProcessName) => serviceUrl(facts, name)
 
-    const startService = async (service: ProcessName): Promise<ServiceProcess> => {
-      const url = urlOf(service)
+    /** Spawns `node dist/server.js` of `service` with `env`, collecting its lines into `lines`; resolves once ready. */
+    const spawnService = async (
+      service: ProcessName,
+      url: string,
+      env: Record<string, string>,
+      lines: string[],
+      logName: string,
+    ): Promise<ServiceProcess> => {
       await waitForPortFree(Number(new URL(url).port))
       const child = spawn(process.execPath, [path.join(root, 'services', service, 'dist', 'server.js')], {
         cwd: path.join(root, 'services', service),
         env: {
           ...process.env,
-          ...envOf(service),
+          ...env,
           // The SDK's Node 20 end-of-support notice is not a log line of ours.
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
-      const file = path.join(logDir, `${service}.log`)
+      const file = path.join(logDir, `${logName}.log`)
       let partial = ''
       const collect = (chunk: Buffer) => {
         const text = partial + chunk.toString('utf8')
-        const lines = text.split('\n')
-        partial = lines.pop() ?? ''
-        for (const line of lines) {
+        const split = text.split('\n')
+        partial = split.pop() ?? ''
+        for (const line of split) {
           if (!line.trim()) continue
-          logs[service].push(line)
+          lines.push(line)
           appendFileSync(file, `${line}\n`)
         }
       }
       child.stdout?.on('data', collect)
       child.stderr?.on('data', collect)
       const exited = once(child, 'exit').then(([code, signal]) => {
-        if (partial.trim()) logs[service].push(partial)
+        if (partial.trim()) lines.push(partial)
         return { code: code as number | null, signal: signal as NodeJS.Signals | null }
       })
       const proc: ServiceProcess = { name: service, child, exited }
-      services[service] = proc
       let dead = false
       void exited.then(() => {
         dead = true
       })
       await waitUntil(
-        `${service} at ${url}/ready`,
+        `${logName} at ${url}/ready`,
         async () => {
           if (dead) return
           const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) })
@@ -236,9 +277,47 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
         },
         { timeoutMs: 60_000 },
       )
-      if (dead) throw new Error(`${service} exited during start-up:\n${logs[service].slice(-20).join('\n')}`)
+      if (dead) throw new Error(`${logName} exited during start-up:\n${lines.slice(-20).join('\n')}`)
       return proc
     }
+
+    const startService = async (service: ProcessName): Promise<ServiceProcess> => {
+      const proc = await spawnService(service, urlOf(service), envOf(service), logs[service], service)
+      services[service] = proc
+      return proc
+    }
+
+    const instances: ExtraInstance[] = []
+    const startInstance = async (label: string, env: Record<string, string> = {}): Promise<ExtraInstance> => {
+      const url = `http://127.0.0.1:${await freePort()}`
+      const lines: string[] = []
+      const proc = await spawnService(
+        'messaging-service',
+        url,
+        { ...envOf('messaging-service'), ...env, PORT: new URL(url).port },
+        lines,
+        `messaging-service-${label}`,
+      )
+      const instance: ExtraInstance = {
+        label,
+        url,
+        proc,
+        logs: lines,
+        async stop(signal: NodeJS.Signals = 'SIGTERM') {
+          if (proc.child.exitCode === null && proc.child.signalCode === null) {
+            proc.child.kill(signal)
+            const timer = setTimeout(() => proc.child.kill('SIGKILL'), 15_000)
+            await proc.exited.finally(() => clearTimeout(timer))
+          }
+          return (await proc.exited).code
+        },
+      }
+      instances.push(instance)
+      return instance
+    }
+    cleanups.push(async () => {
+      for (const instance of instances) await instance.stop()
+    })
 
     const stopService = async (
       service: ProcessName,
@@ -279,7 +358,19 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
         return postgres
       },
       cognito,
+      get redis() {
+        return redis
+      },
+      async stopRedis() {
+        await redis?.stop()
+        await waitForPortFree(ports.redis)
+      },
+      async restartRedis() {
+        await waitForPortFree(ports.redis)
+        redis = await startSystemRedis()
+      },
       startService,
+      startInstance,
       stopService,
       async killDynamo() {
         dynamo.kill()
@@ -302,9 +393,10 @@ export async function startSystem(name: string, options: SystemOptions = {}): Pr
         stopped = true
         // The engines may have been swapped by restarts: stop the current ones.
         cleanups.length = 0
+        for (const instance of instances) await instance.stop().catch(() => null)
         for (const service of [...PROCESS_ORDER].reverse()) await stopService(service, 'SIGTERM', 5_000)
         await dynamoProxy.close().catch(() => {})
-        await Promise.allSettled([cognito.stop(), dynamo.stop(), postgres.stop()])
+        await Promise.allSettled([cognito.stop(), dynamo.stop(), postgres.stop(), redis?.stop()])
         const keep = process.env.SYSTEM_TESTS_KEEP_LOGS
         if (keep) await cp(logDir, path.join(keep, name), { recursive: true }).catch(() => {})
         await rm(base, { recursive: true, force: true })

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { localCognitoClient } from '@cruddur/local-stack'
+import { inPool, localCognitoClient } from '@cruddur/local-stack'
 import { createCognitoPerson, registerPerson, signInPerson } from '@cruddur/local-stack/testing'
-import type { System } from './system.js'
+import { type System, type SystemOptions, startSystem } from './system.js'
 
 export interface TestUser {
   handle: string
@@ -15,20 +15,6 @@ export interface TestUser {
 
 /** Every secret a test handed out, for the log scan (no token or password may be logged). */
 export const secrets = new Set<string>()
-
-async function pool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length)
-  let next = 0
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++
-        out[i] = await fn(items[i] as T)
-      }
-    }),
-  )
-  return out
-}
 
 export async function signIn(system: System, username: string, password: string) {
   const client = localCognitoClient(system.facts.cognito.endpoint, system.facts.region)
@@ -53,7 +39,7 @@ export async function createUsers(system: System, prefix: string, count: number)
   const client = localCognitoClient(system.facts.cognito.endpoint, system.facts.region)
   try {
     const names = Array.from({ length: count }, (_, i) => `${prefix}${i}_${suffix}`)
-    return await pool(names, 4, async (handle) => {
+    return await inPool(names, 4, async (handle) => {
       const password = `Sys-${randomBytes(9).toString('base64url')}-1!`
       secrets.add(password)
       const email = `${handle}@example.test`
@@ -67,4 +53,22 @@ export async function createUsers(system: System, prefix: string, count: number)
   } finally {
     client.destroy()
   }
+}
+
+/**
+ * A system of its own for one test file, stopped in its teardown, with people named as the file
+ * calls them (each a real sign-up and sign-in, `<prefix><i>_<suffix>`).
+ */
+export async function systemWithPeople<N extends string>(
+  t: { teardown(fn: () => unknown): void },
+  name: string,
+  prefix: string,
+  names: readonly N[],
+  options: SystemOptions = {},
+): Promise<{ system: System; people: Record<N, TestUser> }> {
+  const system = await startSystem(name, options)
+  t.teardown(() => system.stop())
+  const created = await createUsers(system, prefix, names.length)
+  const people = Object.fromEntries(names.map((n, i) => [n, created[i]])) as Record<N, TestUser>
+  return { system, people }
 }

@@ -1,5 +1,5 @@
 /**
- * Scenario 4: Cognito → Postgres sync of N users (BENCH_SYNC_USERS, default 10,000), the
+ * Scenario 4: Cognito → Postgres sync of N users (BENCH_SYNC_USERS, default 50,000), the
  * user-service's sync vs. the original's method (ListUsers page loop, then one UPDATE per
  * user) on the same Postgres and the same pool. SQL statements are counted client-side by the
  * postgres driver's debug hook, the same way for both.
@@ -8,14 +8,20 @@
  * take ~25 s, 10,000 would take ~7 min), so only the first BENCH_SYNC_SDK_USERS (default 300)
  * are created through the SDK (timed, for the record); the rest are appended to the pool file
  * in the very shape cognito-local wrote for the first ones, and the engine is restarted on it.
+ *
+ * Then the sync as an operator runs it: the user-service's CLI (`cognito:sync --json`) as a child
+ * process on the same Postgres and pool, its peak RSS (VmHWM) read from /proc while it runs.
  */
+import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { once } from 'node:events'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import {
   AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider'
@@ -26,9 +32,9 @@ import {
   randomPoolId,
   startCognito,
 } from '@cruddur/local-stack'
-import { cognitoUserPages, syncCognitoUsers } from '@cruddur/user-service/cognito-sync'
-import { createUsersRepository } from '@cruddur/user-service/users-repository'
+import { cognitoUserPages, syncCognitoUsers } from '@cruddur/user-service/directory'
 import postgres, { type Sql } from 'postgres'
+import { memoryOf } from '../harness.js'
 import { ratio, round } from '../stats.js'
 
 export interface SyncMethodRun {
@@ -56,15 +62,75 @@ export interface CognitoSyncResult {
     statementRatio: number | null
   }
   cognitoLocalPages: number
+  /** The CLI run (linking every unlinked row), as its own process. */
+  cli: CliSyncRun
+}
+
+export interface CliSyncRun {
+  seconds: number
+  /** What the CLI's report says: its statements and its own duration. */
+  statements: number
+  durationMs: number
+  created: number
+  updated: number
+  /** The process's peak resident set size (VmHWM), MiB; null when /proc could not be read. */
+  peakRssMiB: number | null
+}
+
+/**
+ * `node dist/cli/index.js cognito:sync --json` against the pool and database, reading the child's
+ * VmHWM every 20 ms (it only grows, so the last reading before exit is the peak).
+ */
+async function cliSync(cli: string, env: Record<string, string>): Promise<CliSyncRun> {
+  const t0 = performance.now()
+  const child = spawn(process.execPath, [cli, 'cognito:sync', '--json'], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  let err = ''
+  child.stdout.on('data', (d) => (out += d))
+  child.stderr.on('data', (d) => (err += d))
+  let peak: number | null = null
+  const timer = setInterval(() => {
+    const m = memoryOf(child.pid)
+    if (m && Number.isFinite(m.peakMiB)) peak = Math.max(peak ?? 0, m.peakMiB)
+  }, 20)
+  const [code] = (await once(child, 'exit')) as [number | null]
+  clearInterval(timer)
+  const seconds = round((performance.now() - t0) / 1000, 3)
+  if (code !== 0) throw new Error(`cognito:sync exited with ${code}: ${err.slice(-2_000)}`)
+  const report = JSON.parse(out) as {
+    sqlStatements: number
+    durationMs: number
+    created: number
+    updated: number
+  }
+  return {
+    seconds,
+    statements: report.sqlStatements,
+    durationMs: report.durationMs,
+    created: report.created,
+    updated: report.updated,
+    peakRssMiB: peak,
+  }
 }
 
 const handleOf = (n: number) => `benchuser${n}`
 
+const emailOf = (n: number) => `${handleOf(n)}@example.com`
+
+/**
+ * Users as a sign-up leaves them (the pool signs in by e-mail, so the e-mail is the username):
+ * verified e-mail, CONFIRMED once the password is set. Only such users may be linked to a row.
+ */
 async function createViaSdk(
   client: CognitoIdentityProviderClient,
   pool: string,
   count: number,
-  concurrency = 8,
+  // One at a time: cognito-local rewrites its pool file on every change, and overlapping
+  // rewrites (two calls per user) can leave the file with a tail of an older, longer version.
+  concurrency = 1,
 ) {
   let next = 0
   await Promise.all(
@@ -74,13 +140,22 @@ async function createViaSdk(
         await client.send(
           new AdminCreateUserCommand({
             UserPoolId: pool,
-            Username: handleOf(n),
+            Username: emailOf(n),
             MessageAction: 'SUPPRESS',
             UserAttributes: [
               { Name: 'preferred_username', Value: handleOf(n) },
-              { Name: 'email', Value: `${handleOf(n)}@example.com` },
+              { Name: 'email', Value: emailOf(n) },
+              { Name: 'email_verified', Value: 'true' },
               { Name: 'name', Value: `Bench User ${n}` },
             ],
+          }),
+        )
+        await client.send(
+          new AdminSetUserPasswordCommand({
+            UserPoolId: pool,
+            Username: emailOf(n),
+            Password: 'Bench-Passw0rd!',
+            Permanent: true,
           }),
         )
       }
@@ -94,11 +169,12 @@ async function appendToPoolFile(file: string, from: number, to: number) {
   const template = Object.values(db.Users)[0]
   if (!template) throw new Error('cognito-local wrote no user to copy the shape from')
   for (let n = from; n < to; n++) {
-    db.Users[handleOf(n)] = {
+    db.Users[emailOf(n)] = {
       ...template,
-      Username: handleOf(n),
+      Username: emailOf(n),
       Attributes: [
-        { Name: 'email', Value: `${handleOf(n)}@example.com` },
+        { Name: 'email', Value: emailOf(n) },
+        { Name: 'email_verified', Value: 'true' },
         { Name: 'name', Value: `Bench User ${n}` },
         { Name: 'preferred_username', Value: handleOf(n) },
         { Name: 'sub', Value: randomUUID() },
@@ -153,6 +229,8 @@ export async function measureCognitoSync(options: {
   sdkUsers: number
   databaseUrl: string
   region: string
+  /** The user-service's CLI entry (dist/cli/index.js). */
+  cli: string
   prepareDatabase: (url: string) => Promise<void>
   print: (line: string) => void
 }): Promise<CognitoSyncResult> {
@@ -191,7 +269,7 @@ export async function measureCognitoSync(options: {
       await counted.sql`
         insert into users (display_name, handle, email)
         select * from unnest(${chunk.map((n) => `Bench User ${n}`)}::text[], ${chunk.map(handleOf)}::text[],
-                             ${chunk.map((n) => `${handleOf(n)}@example.com`)}::text[])`
+                             ${chunk.map(emailOf)}::text[])`
     }
     const seedSeconds = (performance.now() - s0) / 1000
     print(`  seeded the rest of the pool and ${users} unlinked rows in ${seedSeconds.toFixed(1)} s`)
@@ -207,7 +285,7 @@ export async function measureCognitoSync(options: {
       counted.reset()
       const t0 = performance.now()
       const report = await syncCognitoUsers({
-        store: createUsersRepository({ sql: counted.sql }),
+        sql: counted.sql,
         pages: cognitoUserPages(cognito, pool),
       })
       const { orphans: _o, conflictDetails: _c, ...detail } = report
@@ -229,6 +307,17 @@ export async function measureCognitoSync(options: {
     await unlink()
     const linkService = await runService()
     const rerunService = await runService()
+    await unlink()
+    const cli = await cliSync(options.cli, {
+      DATABASE_URL: options.databaseUrl,
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      COGNITO_ENDPOINT: engine.endpoint,
+      COGNITO_USER_POOL_ID: pool,
+    })
+    print(`  the CLI's sync: ${cli.seconds} s, ${cli.statements} statements, peak RSS ${cli.peakRssMiB} MiB`)
+    if (cli.updated !== users) throw new Error(`the CLI's sync linked ${cli.updated} of ${users} users`)
     return {
       users,
       createdViaSdk: Math.max(sdkUsers, 1),
@@ -237,6 +326,7 @@ export async function measureCognitoSync(options: {
       link: pair(linkOriginal, linkService),
       rerun: pair(rerunOriginal, rerunService),
       cognitoLocalPages: Number((linkOriginal.detail as { pages: number }).pages),
+      cli,
     }
   } finally {
     await counted.sql.end({ timeout: 2 })

@@ -17,19 +17,32 @@ import { demoAccessToken, type StackFacts } from '@cruddur/local-stack'
 import { listMessages, newMessage, type Person, sendMessage } from '@cruddur/messaging-service/conversations'
 import type { Harness } from '../harness.js'
 import { memoryOf } from '../harness.js'
+import { leanRead, leanSender } from '../lean-calls.js'
 import { callLoad, httpLoad, type LoadRun, mergeRuns } from '../load.js'
 import { type LoadSummary, ratio, round } from '../stats.js'
 
 type Merged = LoadSummary & { sent: number; statuses: Record<string, number> }
 
+/** The three paths measured side by side: the lean call, the pattern's function, the service. */
+type Path = 'lean' | 'raw' | 'service'
+const PATHS: readonly Path[] = ['lean', 'raw', 'service']
+
 export interface LoadPair {
   concurrency: number
   service: Merged
+  /** The pattern's own function: DocumentClient, unmarshalling, ReturnConsumedCapacity. */
   raw: Merged
+  /** The leanest call returning the same: low-level client, no unmarshalling, no ReturnConsumedCapacity. */
+  lean: Merged
   /** service ÷ raw */
   rpsRatio: number | null
   p50Ratio: number | null
   p99Ratio: number | null
+  /** service ÷ lean */
+  leanRpsRatio: number | null
+  leanP99Ratio: number | null
+  /** What the service adds to the lean call's median: service p50 − lean p50 (ms). */
+  addedP50Ms: number
   /** DynamoDB requests per request started, counted at the engine (retries under load show here). */
   ddbRequestsPerRequest: number | null
   ddbRequestsByOperation: Record<string, number>
@@ -53,9 +66,22 @@ export interface ServiceLoadResult {
   read: LoadPair[]
   send: LoadPair[]
   exact: { read: ExactCount; send: ExactCount }
-  memory: Record<string, { peakMiB: number; rssMiB: number; startRssMiB: number } | null>
+  memory: Record<string, ServiceMemory | null>
   peakResetWorked: boolean
 }
+
+/** RSS of a service process over the load (MiB): before it, its peak, and after it once settled. */
+export interface ServiceMemory {
+  startRssMiB: number
+  peakMiB: number
+  /** Right when the load stopped. */
+  rssMiB: number
+  /** After the load and a few idle seconds (timers, sockets and the GC had their chance). */
+  settledRssMiB: number
+}
+
+/** How long the services sit idle after the load before their RSS is read again. */
+const SETTLE_MS = 5_000
 
 const TEXT = 'Benchmark message: how long does it take to get this through the whole service?'
 
@@ -173,49 +199,55 @@ export async function measureServiceLoad(
     }
   }
 
+  type Run = (level: number, durationS: number) => Promise<LoadRun>
+  /** `compare` at every concurrency level of the options, in order. */
+  const compareLevels = async (runs: Record<Path, Run>): Promise<LoadPair[]> => {
+    const pairs: LoadPair[] = []
+    for (const level of options.levels) pairs.push(await compare(level, runs))
+    return pairs
+  }
   /**
-   * Warm-up of both paths, then raw, service, service, raw (ABBA) with half the duration each,
-   * so drift on a shared machine hits both paths alike; the halves are merged.
+   * Warm-up of every path, then lean, pattern, service, service, pattern, lean with half the
+   * duration each, so drift on a shared machine hits all three alike; the halves are merged.
    */
-  const compare = async (
-    level: number,
-    serviceRun: (durationS: number) => Promise<LoadRun>,
-    rawRun: (durationS: number) => Promise<LoadRun>,
-  ): Promise<LoadPair> => {
+  const compare = async (level: number, run: Record<Path, Run>): Promise<LoadPair> => {
     const half = options.durationS / 2
-    await rawRun(options.warmupS)
-    await serviceRun(options.warmupS)
-    const runs = { raw: [] as LoadRun[], service: [] as LoadRun[] }
-    const counts = { raw: {} as Record<string, number>, service: {} as Record<string, number> }
+    for (const path of PATHS) await run[path](level, options.warmupS)
+    const runs: Record<Path, LoadRun[]> = { lean: [], raw: [], service: [] }
+    const counts: Record<Path, Record<string, number>> = { lean: {}, raw: {}, service: {} }
     const usCounts: Record<string, number> = {}
-    for (const path of ['raw', 'service', 'service', 'raw'] as const) {
-      await sleep(path === 'raw' ? 1_000 : 200) // let a service run's in-flight requests drain
+    for (const path of [...PATHS, ...[...PATHS].reverse()]) {
+      await sleep(path === 'service' ? 200 : 1_000) // let a service run's in-flight requests drain
       await proxy.reset()
       await usProxy?.reset()
-      runs[path].push(await (path === 'raw' ? rawRun(half) : serviceRun(half)))
+      runs[path].push(await run[path](level, half))
       if (path === 'service') await sleep(1_000)
       addCounts(counts[path], await proxy.counts())
       if (path === 'service') addCounts(usCounts, (await usProxy?.counts()) ?? {})
     }
-    const raw = mergeRuns(runs.raw)
-    const service = mergeRuns(runs.service)
+    const [lean, raw, service] = PATHS.map((path) => mergeRuns(runs[path])) as [Merged, Merged, Merged]
+    const perCall = (path: Path, m: Merged) => (m.sent ? round(total(counts[path]) / m.sent, 2) : null)
     const pair: LoadPair = {
       concurrency: level,
       service,
       raw,
+      lean,
       rpsRatio: ratio(service.rps, raw.rps),
       p50Ratio: ratio(service.p50Ms, raw.p50Ms),
       p99Ratio: ratio(service.p99Ms, raw.p99Ms),
-      ddbRequestsPerRequest: service.sent ? round(total(counts.service) / service.sent, 2) : null,
+      leanRpsRatio: ratio(service.rps, lean.rps),
+      leanP99Ratio: ratio(service.p99Ms, lean.p99Ms),
+      addedP50Ms: round(service.p50Ms - lean.p50Ms, 2),
+      ddbRequestsPerRequest: perCall('service', service),
       ddbRequestsByOperation: byOperation(counts.service),
-      rawDdbRequestsPerCall: raw.sent ? round(total(counts.raw) / raw.sent, 2) : null,
+      rawDdbRequestsPerCall: perCall('raw', raw),
       userServiceRequestsPerRequest:
         usProxy && service.sent ? round(total(usCounts) / service.sent, 4) : null,
     }
+    const show = (m: Merged) => `${m.rps} req/s p50 ${m.p50Ms} ms p99 ${m.p99Ms} ms`
     print(
-      `  c=${level}: service ${service.rps} req/s p50 ${service.p50Ms} ms p99 ${service.p99Ms} ms` +
-        ` (errors ${service.errors}) | raw ${raw.rps} req/s p50 ${raw.p50Ms} ms p99 ${raw.p99Ms} ms` +
-        ` | DynamoDB req/request ${pair.ddbRequestsPerRequest} (raw ${pair.rawDdbRequestsPerCall})`,
+      `  c=${level}: service ${show(service)} (errors ${service.errors}) | pattern ${show(raw)} | lean ${show(lean)}` +
+        ` | service ÷ lean ${pair.leanRpsRatio}× | DynamoDB req/request ${pair.ddbRequestsPerRequest} (pattern ${pair.rawDdbRequestsPerCall}, lean ${perCall('lean', lean)})`,
     )
     return pair
   }
@@ -240,76 +272,77 @@ export async function measureServiceLoad(
           `${c.userServicePerRequest} user-service request(s) ${JSON.stringify(c.userServiceByOperation)}`,
       )
     }
-    print('scenario 1: GET /api/messages/:uuid vs. pattern A Query')
-    const read: LoadPair[] = []
-    for (const level of options.levels) {
-      read.push(
-        await compare(
-          level,
-          (durationS) =>
-            httpLoad({
-              url: `${facts.messagingService.url}/api/messages/${readConversation}`,
-              headers: { authorization: auth.authorization },
-              concurrency: level,
-              durationS,
-            }),
-          (durationS) =>
-            callLoad(
-              async () => {
-                const out = await listMessages(doc, table, {
-                  conversationUuid: readConversation,
-                  caller: me.uuid,
-                  limit: 20,
-                })
-                if (out.messages.length !== 20) throw new Error(`read ${out.messages.length} messages`)
-              },
-              { concurrency: level, durationS },
-            ),
-        ),
-      )
+    print('scenario 1: GET /api/messages/:uuid vs. pattern A Query (the function and the lean call)')
+    const patternRead = async () => {
+      const out = await listMessages(doc, table, {
+        conversationUuid: readConversation,
+        caller: me.uuid,
+        limit: 20,
+      })
+      if (out.messages.length !== 20) throw new Error(`read ${out.messages.length} messages`)
     }
+    const read = await compareLevels({
+      service: (level, durationS) =>
+        httpLoad({
+          url: `${facts.messagingService.url}/api/messages/${readConversation}`,
+          headers: { authorization: auth.authorization },
+          concurrency: level,
+          durationS,
+        }),
+      raw: (concurrency, durationS) => callLoad(patternRead, { concurrency, durationS }),
+      lean: (concurrency, durationS) =>
+        callLoad(leanRead(client, table, readConversation), { concurrency, durationS }),
+    })
 
-    print('scenario 2: POST /api/messages vs. pattern C TransactWriteItems')
-    const send: LoadPair[] = []
+    print('scenario 2: POST /api/messages vs. pattern C TransactWriteItems (the function and the lean call)')
     let n = 0
     const nextConversation = () => conversations[n++ % conversations.length] as string
-    for (const level of options.levels) {
-      send.push(
-        await compare(
-          level,
-          (durationS) =>
-            httpLoad({
-              url: `${facts.messagingService.url}/api/messages`,
-              method: 'POST',
-              headers: auth,
-              concurrency: level,
-              durationS,
-              requests: [
-                {
-                  setupRequest: (req) => ({
-                    ...req,
-                    body: JSON.stringify({ message_group_uuid: nextConversation(), message: TEXT }),
-                  }),
-                },
-              ],
-            }),
-          (durationS) =>
-            callLoad(
-              () =>
-                sendMessage(doc, table, {
-                  conversationUuid: nextConversation(),
-                  message: newMessage(me, TEXT),
-                }),
-              { concurrency: level, durationS },
-            ),
+    const send = await compareLevels({
+      service: (level, durationS) =>
+        httpLoad({
+          url: `${facts.messagingService.url}/api/messages`,
+          method: 'POST',
+          headers: auth,
+          concurrency: level,
+          durationS,
+          requests: [
+            {
+              setupRequest: (req) => ({
+                ...req,
+                body: JSON.stringify({ message_group_uuid: nextConversation(), message: TEXT }),
+              }),
+            },
+          ],
+        }),
+      raw: (concurrency, durationS) =>
+        callLoad(
+          () =>
+            sendMessage(doc, table, { conversationUuid: nextConversation(), message: newMessage(me, TEXT) }),
+          { concurrency, durationS },
         ),
-      )
-    }
+      // Built per run: the other paths wrote to the same conversations since.
+      lean: async (concurrency, durationS) =>
+        callLoad(await leanSender(client, doc, table, me, conversations, TEXT), { concurrency, durationS }),
+    })
 
+    // The load is over: what the services hold now, and once idle for a while.
+    const atEnd = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, memoryOf(pid)]))
+    await sleep(SETTLE_MS)
     const memory = Object.fromEntries(
       Object.entries(pids).map(([name, pid]) => {
-        const m = memoryOf(pid)
-        return [name, m ? { ...m, startRssMiB: startRss[name] ?? 0 } : null]
+        const end = atEnd[name]
+        const settled = memoryOf(pid)
+        return [
+          name,
+          end && settled
+            ? {
+                startRssMiB: startRss[name] ?? 0,
+                peakMiB: end.peakMiB,
+                rssMiB: end.rssMiB,
+                settledRssMiB: settled.rssMiB,
+              }
+            : null,
+        ]
       }),
     )
     return { read, send, exact, memory, peakResetWorked }

@@ -1,4 +1,3 @@
-import { notFound } from '@cruddur/service-kit'
 import {
   ErrorBody,
   HandleParams,
@@ -25,11 +24,7 @@ const internalUsersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: InternalUser, ...errors },
       },
     },
-    async (request) => {
-      const user = await fastify.users.findInternalBySub(request.params.sub)
-      if (!user) throw notFound('user_not_found', 'No user with this Cognito sub')
-      return user
-    },
+    async (request) => fastify.directory.internalBySub(request.params.sub),
   )
 
   fastify.get(
@@ -43,11 +38,7 @@ const internalUsersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: InternalUser, ...errors },
       },
     },
-    async (request) => {
-      const user = await fastify.users.findInternalByHandle(request.params.handle)
-      if (!user) throw notFound('user_not_found', `No user with the handle @${request.params.handle}`)
-      return user
-    },
+    async (request) => fastify.directory.internalByHandle(request.params.handle),
   )
 
   fastify.post(
@@ -61,7 +52,7 @@ const internalUsersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: UsersByUuidsResponse, 400: ErrorBody, 401: ErrorBody, 503: ErrorBody },
       },
     },
-    async (request) => ({ users: await fastify.users.findInternalByUuids([...new Set(request.body.uuids)]) }),
+    async (request) => ({ users: await fastify.directory.internalByUuids(request.body.uuids) }),
   )
 }
 

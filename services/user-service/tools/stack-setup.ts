@@ -4,10 +4,10 @@
  * cognito-local, then the sync, so the demo users are fully linked. Safe to re-run.
  */
 import { environment } from '@cruddur/service-kit'
+import { cognitoClient } from '@cruddur/user-service/directory'
 import { runCli } from './cli/commands.js'
-import { ensureCognitoUser } from './cognito/demo-users.js'
-import { DEMO_USERS } from './db/seed.js'
-import { cognitoClient } from './plugins/cognito.js'
+import { ensureCognitoUser } from './demo-users.js'
+import { DEMO_USERS } from './seed.js'
 
 const env = environment() as Record<string, string | undefined>
 const io = { env, out: (line: string) => console.log(line), err: (line: string) => console.error(line) }

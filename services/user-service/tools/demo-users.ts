@@ -5,7 +5,7 @@ import {
   type CognitoIdentityProviderClient,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider'
-import type { NewUser } from '../repositories/users.js'
+import type { NewUser } from '@cruddur/user-service/directory'
 
 /**
  * Creates a Cognito user with preferred_username (the handle), name, verified email and a

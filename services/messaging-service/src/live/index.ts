@@ -1,0 +1,11 @@
+/** The live part of the messaging-service: the event bus (in-process or Redis), the throttle and the streams. */
+export { type BusDownListener, BusUnavailableError, type EventBus, type EventListener } from './bus.js'
+export { StreamHub } from './hub.js'
+export { createLocalBus } from './local-bus.js'
+export { openStream, type Streams } from './open-stream.js'
+export { createRedisBus, userChannel } from './redis-bus.js'
+export { closeConnection, MAX_RECONNECT_DELAY_MS, redisConnection } from './redis-connection.js'
+export { CLOCK_TOLERANCE_MS, decodeToken, RESUME_WINDOW_MS, type ResumeToken } from './resume-token.js'
+export { type StreamOutput, StreamSession, type StreamSource } from './stream-session.js'
+export { createLocalThrottle, createRedisThrottle, THROTTLE_PREFIX, type Throttle } from './throttle.js'
+export { createTickets, TICKET_LIFETIME_MS, type Tickets } from './tickets.js'

@@ -123,7 +123,10 @@ export function failOnExit(proc: ManagedProcess): { promise: Promise<never>; can
           `${proc.name} exited during start-up (code ${code}, signal ${signal}). Its last output:\n${proc.recentOutput()}`,
         ),
       )
-    proc.child.once('exit', onExit)
+    const { exitCode, signalCode } = proc.child
+    // Already gone (a second wait, e.g. for /ready after /health): no 'exit' event will come.
+    if (exitCode !== null || signalCode !== null) onExit(exitCode, signalCode)
+    else proc.child.once('exit', onExit)
   })
   promise.catch(() => {})
   return { promise, cancel: () => proc.child.off('exit', onExit) }

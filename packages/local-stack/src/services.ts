@@ -6,11 +6,8 @@ import { STACK_ENV } from './facts.js'
 import { awaitReady, type ManagedProcess, startProcess } from './process.js'
 import { type ServiceEnvOptions, type ServiceName, serviceEnv, serviceUrl } from './service-env.js'
 
-/** In start order: the gateway last, it is ready only once both services are. */
+/** Every service; the gateway is ready only once both others are. */
 export const SERVICES: ServiceName[] = ['user-service', 'messaging-service', 'gateway']
-
-/** The services that ship a setup hook (dist/stack-setup.js). */
-export const SETUP_SERVICES: ServiceName[] = ['user-service', 'messaging-service']
 
 export const serviceDir = (root: string, service: ServiceName) => path.join(root, 'services', service)
 
@@ -54,7 +51,11 @@ export async function runSetupHook(
   })
 }
 
-/** Starts a built service (`node dist/server.js`) and waits until /ready answers 200. */
+/**
+ * Starts a built service (`node dist/server.js`) and waits until it answers `probe`: `/ready`
+ * (its engines answer), or `/health` (it listens) for a process whose readiness depends on
+ * others still starting (the gateway's on both services): then `awaitServiceReady` later.
+ */
 export async function startService(
   root: string,
   service: ServiceName,
@@ -62,6 +63,7 @@ export async function startService(
   onLine: (line: string) => void,
   logLevel = 'info',
   envOptions: ServiceEnvOptions = {},
+  probe: '/ready' | '/health' = '/ready',
 ): Promise<ManagedProcess> {
   const entry = path.join(serviceDir(root, service), 'dist', 'server.js')
   if (!existsSync(entry))
@@ -71,10 +73,18 @@ export async function startService(
     env: { ...process.env, ...serviceEnv(service, facts, { ...envOptions, logLevel }) },
     onLine,
   })
-  const url = serviceUrl(facts, service)
-  await awaitReady(proc, `${service} at ${url}/ready`, async () => {
-    const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) })
-    if (res.status !== 200) throw new Error(`/ready answered ${res.status}`)
-  })
+  await awaitAnswer(proc, facts, service, probe)
   return proc
+}
+
+/** Waits until a started service's /ready answers 200 (or fails if the process exits first). */
+export const awaitServiceReady = (proc: ManagedProcess, facts: StackFacts, service: ServiceName) =>
+  awaitAnswer(proc, facts, service, '/ready')
+
+async function awaitAnswer(proc: ManagedProcess, facts: StackFacts, service: ServiceName, probe: string) {
+  const url = serviceUrl(facts, service)
+  await awaitReady(proc, `${service} at ${url}${probe}`, async () => {
+    const res = await fetch(`${url}${probe}`, { signal: AbortSignal.timeout(2_000) })
+    if (res.status !== 200) throw new Error(`${probe} answered ${res.status}`)
+  })
 }

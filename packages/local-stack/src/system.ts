@@ -11,8 +11,8 @@ import { assertPortFree } from './ports.js'
 import { POST_CONFIRMATION_FUNCTION, postConfirmationFunction } from './post-confirmation.js'
 import { securePrivateDir, writePrivateFile } from './private-files.js'
 import type { ManagedProcess } from './process.js'
-import { DEFAULT_FRONTEND_URL } from './service-env.js'
-import { runSetupHook, SERVICES, SETUP_SERVICES, startService } from './services.js'
+import { DEFAULT_FRONTEND_URL, type ServiceName } from './service-env.js'
+import { awaitServiceReady, runSetupHook, startService } from './services.js'
 import { DEFAULT_TABLE, DEMO_EMAILS, DEMO_PASSWORD, DEMO_USERS } from './test-stack.js'
 
 export interface SystemOptions {
@@ -143,32 +143,37 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const envOptions = { host: bind, from: env }
 
   const running: ManagedProcess[] = []
+  // The gateway has no setup hook and only forwards, so it boots while messaging-service's hook
+  // runs (about a second off a cold start); it is awaited ready last, once both services are.
+  let gateway: Promise<ManagedProcess> | undefined
   const stop = async () => {
-    // Services first, each draining its in-flight requests while the engines still answer.
+    // The public door first, then the services, each draining its in-flight requests while the
+    // engines still answer.
+    const door = await gateway?.catch(() => undefined)
+    gateway = undefined
+    await door?.stop('SIGTERM', 15_000)
     for (const proc of running.splice(0).reverse()) await proc.stop('SIGTERM', 15_000)
     await engines.stop()
     await lambda.stop()
     await rm(stackJsonPath(root), { force: true })
   }
+  const start = (service: ServiceName, probe?: '/health') =>
+    startService(root, service, facts, (line) => print(`[${service}] ${line}`), 'info', envOptions, probe)
 
   try {
-    for (const service of SERVICES) {
-      if (SETUP_SERVICES.includes(service)) await runSetupHook(root, service, facts, print, envOptions)
-      // Later hooks need earlier services (the demo conversation resolves users over HTTP), so
-      // pnpm dev starts user-service for messaging-service's hook, then stops it.
-      const needed = options.services || service === 'user-service'
-      if (!needed) continue
-      const proc = await startService(
-        root,
-        service,
-        facts,
-        (line) => print(`[${service}] ${line}`),
-        'info',
-        envOptions,
-      )
-      running.push(proc)
+    await runSetupHook(root, 'user-service', facts, print, envOptions)
+    // messaging-service's hook needs user-service (the demo conversation resolves users over
+    // HTTP), so pnpm dev starts it for the hook too, then stops it.
+    running.push(await start('user-service'))
+    if (options.services) {
+      gateway = start('gateway', '/health')
+      gateway.catch(() => {}) // awaited below or by stop(); not an unhandled rejection meanwhile
     }
-    if (!options.services) {
+    await runSetupHook(root, 'messaging-service', facts, print, envOptions)
+    if (options.services) {
+      running.push(await start('messaging-service'))
+      await awaitServiceReady(await (gateway as Promise<ManagedProcess>), facts, 'gateway')
+    } else {
       // pnpm dev: the services' own watch tasks take over from here.
       for (const proc of running.splice(0).reverse()) await proc.stop()
     }

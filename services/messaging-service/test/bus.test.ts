@@ -3,16 +3,14 @@ import { freePort } from '@cruddur/local-stack'
 import { requireRedis } from '@cruddur/local-stack/testing'
 import t, { type Test } from 'tap'
 import type { ConversationEvent } from '../src/conversations/index.js'
+import { BusUnavailableError, createLocalBus, type EventBus } from '../src/live/index.js'
 import {
-  BusUnavailableError,
   closeConnection,
-  createLocalBus,
   createRedisBus,
-  type EventBus,
   MAX_RECONNECT_DELAY_MS,
   redisConnection,
   userChannel,
-} from '../src/live/index.js'
+} from '../src/live/redis.js'
 import { ownRedis } from './helper.js'
 
 const redisUrl = requireRedis().url

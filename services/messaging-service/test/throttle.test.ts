@@ -3,12 +3,8 @@ import { once } from 'node:events'
 import { freePort } from '@cruddur/local-stack'
 import { requireRedis } from '@cruddur/local-stack/testing'
 import t from 'tap'
-import {
-  closeConnection,
-  createLocalThrottle,
-  createRedisThrottle,
-  redisConnection,
-} from '../src/live/index.js'
+import { createLocalThrottle } from '../src/live/index.js'
+import { closeConnection, createRedisThrottle, redisConnection } from '../src/live/redis.js'
 
 const redisUrl = requireRedis().url
 const quiet = { info() {}, warn() {} }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { requireRedis } from '@cruddur/local-stack/testing'
 import t from 'tap'
 import type { ConversationEvent } from '../src/conversations/index.js'
-import { createRedisBus, type EventBus } from '../src/live/index.js'
+import type { EventBus } from '../src/live/index.js'
+import { createRedisBus } from '../src/live/redis.js'
 import { apiHarness, build, cognitoUser, type TestUser } from './helper.js'
 
 type App = Awaited<ReturnType<typeof build>>

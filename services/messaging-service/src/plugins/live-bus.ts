@@ -1,16 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Redis } from 'ioredis'
-import {
-  closeConnection,
-  createLocalBus,
-  createLocalThrottle,
-  createRedisBus,
-  createRedisThrottle,
-  type EventBus,
-  redisConnection,
-  type Throttle,
-} from '../live/index.js'
+import { createLocalBus, createLocalThrottle, type EventBus, type Throttle } from '../live/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -38,6 +29,9 @@ export default fp(
       fastify.addHook('onClose', () => fastify.bus.close())
       return
     }
+    const { closeConnection, createRedisBus, createRedisThrottle, redisConnection } = await import(
+      '../live/redis.js'
+    )
     const commands = redisConnection(REDIS_URL, 'commands', fastify.log)
     const bus = createRedisBus({ url: REDIS_URL, log: fastify.log })
     fastify.decorate('bus', bus)

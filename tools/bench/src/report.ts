@@ -69,8 +69,10 @@ export function memoryTable(m: ServiceLoadResult): string {
       'RSS before load MiB',
       'peak RSS MiB',
       'RSS at end MiB',
-      'RSS settled MiB',
+      'RSS settled (5 s) MiB',
       'settled vs before',
+      'RSS idle (30 s) MiB',
+      'idle vs before',
     ],
     Object.entries(m.memory).map(([name, v]) => [
       name,
@@ -79,6 +81,8 @@ export function memoryTable(m: ServiceLoadResult): string {
       v?.rssMiB ?? null,
       v?.settledRssMiB ?? null,
       v?.startRssMiB ? percent(v.settledRssMiB, v.startRssMiB) : null,
+      v?.idleRssMiB ?? null,
+      v?.startRssMiB && v.idleRssMiB ? percent(v.idleRssMiB, v.startRssMiB) : null,
     ]),
   )}`
 }

@@ -67,15 +67,15 @@ t.test('the memory table says when the peak could not be reset', async (t) => {
       },
     },
     memory: {
-      'user-service': { peakMiB: 90, rssMiB: 80, startRssMiB: 60, settledRssMiB: 63 },
+      'user-service': { peakMiB: 90, rssMiB: 80, startRssMiB: 60, settledRssMiB: 63, idleRssMiB: 54 },
       'messaging-service': null,
     },
     peakResetWorked: false,
   }
   const text = report.memoryTable(m)
   t.match(text, /peak since process start/)
-  t.match(text, /\| user-service +\| 60 +\| 90 +\| 80 +\| 63 +\| \+5 % +\|/)
-  t.match(text, /\| messaging-service +\| – +\| – +\| – +\| – +\| – +\|/)
+  t.match(text, /\| user-service +\| 60 +\| 90 +\| 80 +\| 63 +\| \+5 % +\| 54 +\| -10 % +\|/)
+  t.match(text, /\| messaging-service +\| – +\| – +\| – +\| – +\| – +\| – +\| – +\|/)
 })
 
 t.test('the capacity table puts the original beside the new design', async (t) => {

@@ -8,8 +8,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
-import { freePort, isPortFree } from '../src/ports.js'
+import { isPortFree } from '../src/ports.js'
 import { startSystem } from '../src/system.js'
+import { freeStackPorts, portEnv } from './lib/stack-ports.js'
 
 t.setTimeout(300_000)
 
@@ -49,14 +50,7 @@ async function fakeRoot(messagingHookExit: number) {
   write('services/messaging-service/dist/stack-setup.js', hook('messaging-service', messagingHookExit))
   write('services/messaging-service/dist/server.js', server('messaging-service'))
   write('services/gateway/dist/server.js', server('gateway', 'MESSAGING_SERVICE_URL'))
-  const ports = {
-    GATEWAY_PORT: await freePort(),
-    USER_SERVICE_PORT: await freePort(),
-    MESSAGING_SERVICE_PORT: await freePort(),
-    POSTGRES_PORT: await freePort(),
-    DYNAMODB_PORT: await freePort(),
-    COGNITO_PORT: await freePort(),
-  }
+  const ports = await freeStackPorts()
   const events = path.join(root, 'events.log')
   writeFileSync(events, '')
   // The hooks and services inherit this process's environment (startSystem's env only picks
@@ -64,7 +58,7 @@ async function fakeRoot(messagingHookExit: number) {
   process.env.EVENTS = events
   const env = {
     ...process.env,
-    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    ...portEnv(ports),
     CRUDDUR_LOCAL_DIR: path.join(root, 'local'),
   }
   const lines: string[] = []

@@ -21,11 +21,12 @@ import t from 'tap'
 import { localCognitoClient } from '../src/cognito.js'
 import type { StackFacts } from '../src/facts.js'
 import { networkContainment } from '../src/netns.js'
-import { freePort, isPortFree } from '../src/ports.js'
+import { isPortFree } from '../src/ports.js'
 import { uniqueSuffix } from '../src/testing.js'
 import { waitUntil } from '../src/wait.js'
 import { cognitoAllowedOrigin } from './lib/cors.js'
 import { accepts, listenersOn } from './lib/listeners.js'
+import { freeStackPorts, portEnv } from './lib/stack-ports.js'
 
 t.setTimeout(600_000)
 const stackBin = fileURLToPath(new URL('../dist/bin/stack.js', import.meta.url))
@@ -35,17 +36,10 @@ const PASSWORD = 'Pw-signup-1!aA'
 const base = mkdtempSync(path.join(os.tmpdir(), 'stack-start-'))
 const localDir = path.join(base, 'local')
 t.teardown(() => rmSync(base, { recursive: true, force: true }))
-const ports = {
-  GATEWAY_PORT: await freePort(),
-  USER_SERVICE_PORT: await freePort(),
-  MESSAGING_SERVICE_PORT: await freePort(),
-  POSTGRES_PORT: await freePort(),
-  DYNAMODB_PORT: await freePort(),
-  COGNITO_PORT: await freePort(),
-}
+const ports = await freeStackPorts()
 const env = {
   ...process.env,
-  ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+  ...portEnv(ports),
   CRUDDUR_LOCAL_DIR: localDir,
   FRONTEND_URL: FRONTEND,
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

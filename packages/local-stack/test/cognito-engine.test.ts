@@ -5,6 +5,7 @@ import {
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
   InitiateAuthCommand,
+  ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider'
 import t, { type Test } from 'tap'
 import { localCognitoClient, randomPoolId, startCognito } from '../src/cognito.js'
@@ -74,6 +75,46 @@ t.test('the local pool signs people in with their e-mail, as the real one does',
   t.equal(token.expiresAt.getTime(), claims.exp * 1000, 'expiry read from the token')
   t.equal(formatLifetime(token.expiresAt.getTime() - Date.now() + 30_000), '24 h', 'what the banner says')
 })
+
+t.test(
+  'ListUsers pages as Cognito does: at most Limit (1-60) users, a token while more remain',
+  async (t) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cognito-engine-'))
+    t.teardown(() => rm(dir, { recursive: true, force: true }))
+    const userPoolId = randomPoolId(region)
+    const { client } = await engine(t, dir, userPoolId)
+    const emails = ['a', 'b', 'c', 'd', 'e'].map((n) => `${n}@pages.example`)
+    for (const email of emails)
+      await client.send(
+        new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, MessageAction: 'SUPPRESS' }),
+      )
+    const list = (input: { Limit?: number; PaginationToken?: string }) =>
+      client.send(new ListUsersCommand({ UserPoolId: userPoolId, ...input }))
+    const seen: string[] = []
+    const sizes: number[] = []
+    let token: string | undefined
+    do {
+      const page = await list({ Limit: 2, PaginationToken: token })
+      sizes.push(page.Users?.length ?? 0)
+      for (const user of page.Users ?? [])
+        seen.push(user.Attributes?.find((a) => a.Name === 'email')?.Value ?? '')
+      token = page.PaginationToken
+    } while (token)
+    t.same(sizes, [2, 2, 1], 'three pages of at most 2')
+    t.same([...seen].sort(), emails, 'every user once')
+    const all = await list({})
+    t.equal(all.Users?.length, 5, 'no Limit: up to 60 in one page')
+    t.notOk(all.PaginationToken, 'and no token when nothing remains')
+    for (const Limit of [0, 61])
+      await t.rejects(list({ Limit }), { name: 'InvalidParameterException' }, `Limit ${Limit} is refused`)
+    for (const PaginationToken of ['x', 'not a token', Buffer.from('-1').toString('base64url')])
+      await t.rejects(
+        list({ PaginationToken }),
+        { name: 'InvalidParameterException' },
+        `token ${JSON.stringify(PaginationToken)} is refused`,
+      )
+  },
+)
 
 t.test(
   'a pool kept from a handle sign-in stack is switched to e-mail; its users still sign in',

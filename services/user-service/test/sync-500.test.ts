@@ -20,6 +20,8 @@ t.test(
     const first = await sync()
     t.comment(`first sync: ${first.durationMs} ms, ${first.sqlStatements} statements`)
     t.match(first, { cognitoUsers: 501, created: 501, updated: 0, conflicts: 0, orphaned: 0 })
+    // cognito-local pages as Cognito does (our patch): 501 users are 9 pages of at most 60.
+    t.equal(first.pages, 9, 'read in pages of 60')
     t.ok(
       first.sqlStatements <= 2 * first.pages + 1,
       `${first.sqlStatements} statements for ${first.pages} page(s)`,

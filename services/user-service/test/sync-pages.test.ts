@@ -15,10 +15,10 @@ import {
 import { sqlClient, testDatabase } from './helper.js'
 
 /**
- * cognito-local ignores Limit and answers everything in one page, so the page walking is
- * tested here against a pool that pages like Cognito does: at most Limit users per answer,
- * a PaginationToken while more remain. (A unit test of our loop, not a stand-in for Cognito:
- * the real pool is exercised in sync.test.ts and sync-500.test.ts.)
+ * The page walking, against a pool that records every Limit and PaginationToken it is asked
+ * with: at most Limit users per answer, a PaginationToken while more remain. (A unit test of
+ * our loop, not a stand-in for Cognito: cognito-local, patched to page the same way, is
+ * exercised in sync.test.ts and sync-500.test.ts.)
  */
 class PagingPool extends CognitoIdentityProviderClient {
   calls: { Limit?: number; PaginationToken?: string }[] = []

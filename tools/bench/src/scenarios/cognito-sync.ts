@@ -24,6 +24,7 @@ import {
   AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
   ListUsersCommand,
+  paginateListUsers,
 } from '@aws-sdk/client-cognito-identity-provider'
 import {
   type CognitoEngine,
@@ -257,9 +258,10 @@ export async function measureCognitoSync(options: {
       engine = await startCognito({ port, dataDir: dir, region, userPoolId: pool })
       client = localCognitoClient(engine.endpoint, region)
     }
-    const listed = await client.send(new ListUsersCommand({ UserPoolId: pool }))
-    if ((listed.Users?.length ?? 0) !== users)
-      throw new Error(`the pool holds ${listed.Users?.length} users, expected ${users}`)
+    let listed = 0
+    for await (const page of paginateListUsers({ client, pageSize: 60 }, { UserPoolId: pool }))
+      listed += page.Users?.length ?? 0
+    if (listed !== users) throw new Error(`the pool holds ${listed} users, expected ${users}`)
 
     await options.prepareDatabase(options.databaseUrl)
     // The directory as the original had it: every user present, none linked to Cognito yet.
